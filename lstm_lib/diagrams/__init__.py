@@ -1,0 +1,59 @@
+"""The course's diagrams, drawn by code in one style with bilingual labels.
+
+``FIGURES[name]()`` returns a matplotlib Figure (no argument needed); ``CAPTIONS[name]`` holds its caption and alt
+text in English and Chinese (``"en"``, ``"zh"``, ``"alt_en"``, ``"alt_zh"``). Every cell picture comes from one
+parametric drawing, ``draw_cell(ax, kind, highlight, values)`` (module ``cell``); ``lstm_live(cell, x_t, state)``
+draws a real step of an ``lstm_lib.LSTM`` with its values on the wires.
+
+In a notebook::
+
+    from lstm_lib import diagrams
+    diagrams.FIGURES["focus-forget"]()          # the Figure is displayed as the cell's output
+    print(diagrams.CAPTIONS["focus-forget"]["en"])
+
+To give the figure a numbered, bilingual caption and alt text in the book, put
+``diagrams.mystnb_metadata("focus-forget")`` into that code cell's metadata (myst-nb's ``mystnb.figure`` /
+``mystnb.image`` keys); the caption is one paragraph of two ``<span class="lang-en|zh">``.
+
+Importing this module registers the CJK font (``lstm_lib.fonts.use_cjk_font``) on first drawing.
+"""
+from .cell import draw_cell, KINDS, VALUE_SLOTS
+from .figures import FIGURES, EQ, cell_figure, lstm_live, live_example, live_values
+from .captions import CAPTIONS, caption_markdown, alt_text, mystnb_metadata
+
+__all__ = ["FIGURES", "CAPTIONS", "EQ", "KINDS", "VALUE_SLOTS", "draw_cell", "cell_figure", "lstm_live",
+           "live_example", "live_values", "draw", "caption_markdown", "alt_text", "mystnb_metadata"]
+
+
+def _show_figures_in_ipython():
+    """Let a notebook display the Figures these functions return.
+
+    They are made without pyplot (nothing leaks between cells), so matplotlib's inline backend, which registers its
+    PNG formatter only when pyplot is imported, may never have run. Register one for ``Figure`` when inside IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    import io
+    from matplotlib.figure import Figure
+
+    def png(fig):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+        return buf.getvalue()
+
+    ip.display_formatter.formatters["image/png"].for_type(Figure, png)
+
+
+_show_figures_in_ipython()
+
+
+def draw(name):
+    """``FIGURES[name]()``, with a clear error for an unknown name."""
+    if name not in FIGURES:
+        raise KeyError(f"no figure named {name!r} / 没有名为 {name!r} 的图; expected one of {sorted(FIGURES)}")
+    return FIGURES[name]()
