@@ -585,13 +585,13 @@ def gradient_norm_vs_lag(fn):
                 "bound": ("you used ‖W_hh‖₂^k, an upper bound; compute the norm of the product W_hh^k itself",
                           "你用了上界 ‖W_hh‖₂^k；应计算乘积 W_hh^k 本身的范数"),
                 "plus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
-                          "时间差错了一步：时间差 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
+                          "时间间隔差了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
                 "minus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
-                           "时间差错了一步：时间差 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
+                           "时间间隔差了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
             }
             hint = hints.get(mistake, ("norms[n] = ‖W_hh^k‖₂ with k = lags[n]", "norms[n] = ‖W_hh^k‖₂，其中 k = lags[n]"))
             n = int(np.argmax(np.abs(out - ref) / np.maximum(1e-8, np.abs(out) + np.abs(ref))))
             _fail(f"norm wrong at lag k = {lags[n]} (got {out[n]:.4g}, expected {ref[n]:.4g}; relative error "
                   f"{err:.2g}): {hint[0]}",
-                  f"时间差 k = {lags[n]} 处的范数不对（得到 {out[n]:.4g}，应为 {ref[n]:.4g}；相对误差 {err:.2g}）：{hint[1]}")
+                  f"时间间隔 k = {lags[n]} 处的范数不对（得到 {out[n]:.4g}，应为 {ref[n]:.4g}；相对误差 {err:.2g}）：{hint[1]}")
     return _passed(name, worst, "relative error", "相对误差")

@@ -256,7 +256,7 @@ mp, norm = np.linalg.matrix_power, np.linalg.norm
     (lambda W, lags: np.max(np.abs(np.linalg.eigvals(W))) ** np.array(lags, float), ["spectral radius", "谱半径"]),
     (lambda W, lags: norm(W, 2) ** np.array(lags, float), ["upper bound", "上界"]),
     (lambda W, lags: np.array([norm(mp(W, k + 1), 2) for k in lags]), ["off by one", "错了一步", "lag k = 0",
-                                                                        "时间差 k = 0"]),
+                                                                        "时间间隔 k = 0"]),
     (lambda W, lags: np.ones(len(lags) + 1), ["has shape (7,)", "形状是 (7,)"]),
 ])
 def test_gradient_norm_vs_lag_diagnoses(fn, words):
