@@ -585,9 +585,9 @@ def gradient_norm_vs_lag(fn):
                 "bound": ("you used ‖W_hh‖₂^k, an upper bound; compute the norm of the product W_hh^k itself",
                           "你用了上界 ‖W_hh‖₂^k；应计算乘积 W_hh^k 本身的范数"),
                 "plus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
-                          "时间间隔差了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
+                          "时间间隔错了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
                 "minus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
-                           "时间间隔差了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
+                           "时间间隔错了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
             }
             hint = hints.get(mistake, ("norms[n] = ‖W_hh^k‖₂ with k = lags[n]", "norms[n] = ‖W_hh^k‖₂，其中 k = lags[n]"))
             n = int(np.argmax(np.abs(out - ref) / np.maximum(1e-8, np.abs(out) + np.abs(ref))))
