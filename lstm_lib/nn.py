@@ -13,6 +13,8 @@ in Chinese.
 """
 import numpy as np
 
+from ._validate import CallOrderError
+
 __all__ = ["softmax_cross_entropy", "mse", "Linear", "Embedding", "softmax"]
 
 
@@ -233,7 +235,7 @@ class Linear:
         where = "Linear.backward"
         if self._h is None:
             raise _err(f"{where}: call forward before backward (each forward allows one backward)",
-                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", RuntimeError)
+                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
         h, self._h = self._h, None
         expected = h.shape[:-1] + (self.out_features,)
         dy = _float_array("dy", dy, where, dtype=self.dtype)
@@ -293,7 +295,7 @@ class Embedding:
         where = "Embedding.backward"
         if self._ids is None:
             raise _err(f"{where}: call forward before backward (each forward allows one backward)",
-                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", RuntimeError)
+                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
         ids, self._ids = self._ids, None
         expected = ids.shape + (self.embedding_dim,)
         dx = _float_array("dx", dx, where, dtype=self.dtype)

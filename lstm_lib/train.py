@@ -24,6 +24,7 @@ Example::
 import numpy as np
 
 from . import nn
+from ._validate import CallOrderError
 from .nn import _err, _positive_int
 from .optim import clip_grad_norm, global_norm
 
@@ -104,7 +105,7 @@ class Seq:
         """dout (gradient wrt the output of forward) -> None; fills the grads of every part."""
         if self._T is None:
             raise _err("Seq.backward: call forward before backward (each forward allows one backward)",
-                       "Seq.backward：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", RuntimeError)
+                       "Seq.backward：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
         self._T = None
         dh = self.head.backward(dout)                                      # (B, H) or (T, B, H)
         if self.readout == "last":

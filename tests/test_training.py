@@ -76,7 +76,7 @@ def test_seq_bad_input():
         train.Seq(lstm_lib.LSTM(3, 4), nn.Linear(4, 1), readout="first")
     assert "'last' or 'all'" in str(e.value)
     model = train.Seq(lstm_lib.LSTM(3, 4), nn.Linear(4, 1))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ValueError):
         model.backward(np.zeros((2, 1)))
     with pytest.raises(ValueError) as e:
         train.fit(model, lambda rng: tasks.adding_problem(5, 4, rng=rng), 3, optim.Adam(model), loss="l1")
