@@ -184,6 +184,11 @@ def test_chinese_search_finds_glossary(open_page, server):
         link = page.locator('#search-results a[href*="glossary"]')
         link.first.wait_for(timeout=20000)
         assert link.count() >= 1, f"searching {word} does not find the glossary"
+        # Sphinx's search then fetches every hit page for its summary and writes "Search finished, found ..." last;
+        # leaving before that would abort those fetches (net::ERR_ABORTED), which is the test's doing, not the site's.
+        page.wait_for_function(
+            "() => /found|match/i.test(document.querySelector('#search-results .search-summary')?.textContent || '')",
+            timeout=20000)
     assert not watch.problems, "\n".join(watch.problems)
 
 
