@@ -245,3 +245,21 @@ def test_gate_alt_text_states_the_drawn_numbers():
     for slot in ("v", "g", "vg"):
         shown = ", ".join(f"{v:.2f}".replace("-", "\u2212") for v in _printed(fig, slot))
         assert f"({shown})" in CAPTIONS["gate"]["alt_en"], (slot, shown)
+
+
+def test_no_font_fallback_messages(caplog):
+    """matplotlib logs "findfont: Failed to find font weight bold ..." when a label asks for a face the CJK font lacks
+    (the pip font is Regular only); in a notebook that log line lands on stderr and breaks nbval's comparison."""
+    import io
+    import logging
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from lstm_lib import diagrams
+
+    font_manager.fontManager._findfont_cached.cache_clear()   # the message is logged once per lookup, then cached
+    with caplog.at_level(logging.WARNING, logger="matplotlib"):
+        for name, draw in diagrams.FIGURES.items():
+            fig = draw()
+            fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")   # as the notebook's inline backend does
+            plt.close(fig)
+    assert [r.getMessage() for r in caplog.records] == []

@@ -103,7 +103,8 @@ class Pen:
         box = FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.22",
                              fc=tint(c, 0.25), ec=c, lw=1.8, alpha=self.alpha(part), zorder=4, gid=_gid(part))
         self.ax.add_patch(box)
-        self.text(x, y, text, part, fs=fs, color=INK, weight="bold", z=5)
+        # Latin-only label in bold: DejaVu Sans has a bold face, the pip CJK font (Regular only) does not
+        self.text(x, y, text, part, fs=fs, color=INK, weight="bold", family="DejaVu Sans", z=5)
 
     def op(self, x, y, symbol, part, r=0.34, fs=11):
         """A pointwise operation: white circle with a dark edge and its symbol; a pill for the pointwise tanh."""

@@ -10,17 +10,17 @@ CAPTIONS = {
     "rnn-rolled": {
         "en": "A recurrent neural network, rolled up: block A reads x_t, emits h_t, and a loop carries its state to "
               "the next step.",
-        "zh": "折叠起来的循环神经网络：模块 A 读入 x_t、输出 h_t，一条回路把状态带到下一个时间步。",
+        "zh": "折叠起来的循环神经网络：模块 A 读入 x_t、输出 h_t，一条环路把状态带到下一个时间步。",
         "alt_en": "A green box labelled A with an input circle x_t below, an output circle h_t above, and an orange "
                   "arrow looping from the box back into itself.",
         "alt_zh": "一个标有 A 的绿色方框，下方是输入圆圈 x_t，上方是输出圆圈 h_t，一条橙色箭头从方框绕回自身。",
     },
     "rnn-unrolled": {
         "en": "Unrolling the loop: the same block A, copied once per time step, hands its state to the next copy.",
-        "zh": "展开回路：同一个模块 A 在每个时间步复制一份，每一份把状态交给下一份。",
+        "zh": "把环路展开：同一个模块 A 每个时间步复制一份，每一份都把状态交给下一份。",
         "alt_en": "Left, the rolled network with its loop; an equals sign; right, a row of identical A boxes for "
                   "x_0, x_1, x_2 … x_t, each with an output h above and an orange arrow to the next box.",
-        "alt_zh": "左边是带回路的折叠网络，中间是等号，右边是一排相同的 A 方框，分别读入 x_0、x_1、x_2 … x_t，"
+        "alt_zh": "左边是带环路的折叠网络，中间是等号，右边是一排相同的 A 方框，分别读入 x_0、x_1、x_2 … x_t，"
                   "每个方框上方有输出 h，并有橙色箭头指向下一个方框。",
     },
     "gap-short": {
@@ -28,7 +28,7 @@ CAPTIONS = {
         "zh": "间隔很短：决定预测的词就在几步之前，普通循环神经网络也能用上它。",
         "alt_en": "Five unrolled steps reading “the clouds are in the”; the input “clouds” and the last output "
                   "“sky” are filled in dark colour, three steps apart.",
-        "alt_zh": "展开的五个时间步依次读入 “the clouds are in the”；输入 “clouds” 和最后的输出 “sky” 用深色填充，相隔三步。",
+        "alt_zh": "展开的五个时间步依次读入“the clouds are in the”；输入“clouds”和最后的输出“sky”用深色填充，相隔三步。",
     },
     "gap-long": {
         "en": "A long gap: the clue (“France”) lies far before the word it decides (“French”); this is a long-term "
@@ -36,8 +36,8 @@ CAPTIONS = {
         "zh": "间隔很长：线索（“France”）远在它所决定的词（“French”）之前，这就是普通循环神经网络难以学会的长期依赖。",
         "alt_en": "An unrolled chain reading “I grew up in France … I speak fluent”, with an ellipsis for the steps "
                   "in between; the input “France” and the final output “French” are filled in dark colour.",
-        "alt_zh": "一条展开的链依次读入 “I grew up in France … I speak fluent”，中间的步骤用省略号表示；"
-                  "输入 “France” 和最后的输出 “French” 用深色填充。",
+        "alt_zh": "一条展开的链依次读入“I grew up in France … I speak fluent”，中间的步骤用省略号表示；"
+                  "输入“France”和最后的输出“French”用深色填充。",
     },
     "rnn-module": {
         "en": "The repeating module of a plain RNN contains a single tanh layer.",
@@ -57,7 +57,7 @@ CAPTIONS = {
                   "下面是三个 sigmoid 方框和一个 tanh 方框，输入为 h_{t-1} 和 x_t。",
     },
     "notation": {
-        "en": "Notation used in every cell diagram: layers, pointwise operations, vector transfer, concatenation "
+        "en": "Notation used in every cell diagram: neural network layers, pointwise operations, vector transfer, concatenation "
               "and copying.",
         "zh": "所有细胞图使用的记号：神经网络层、逐点运算、向量传递、拼接与复制。",
         "alt_en": "Five symbols with labels: a rounded box (neural network layer), a circle with a times sign "
@@ -95,7 +95,7 @@ CAPTIONS = {
     "focus-input": {
         "en": "Step 2: the input gate decides which components to update, and a tanh layer proposes candidate "
               "values C̃_t.",
-        "zh": "第二步：输入门决定更新哪些分量，tanh 层给出候选值 C̃_t。",
+        "zh": "第二步：输入门决定更新哪些分量，再由 tanh 层给出候选值 C̃_t。",
         "alt_en": "The LSTM module with the input gate's sigmoid box, the candidate tanh box and their multiply in "
                   "colour; below, the equations for i_t and C̃_t.",
         "alt_zh": "LSTM 模块中输入门的 sigmoid 方框、候选值的 tanh 方框及二者的乘法是彩色的；下方是 i_t 与 C̃_t 的公式。",
@@ -110,7 +110,7 @@ CAPTIONS = {
     },
     "focus-output": {
         "en": "Step 4: the output gate picks which parts of tanh(C_t) leave the cell as the hidden state h_t.",
-        "zh": "第四步：输出门挑选 tanh(C_t) 的哪些部分作为隐藏状态 h_t 输出。",
+        "zh": "第四步：输出门挑选 tanh(C_t) 的哪些部分作为隐藏状态 h_t 离开细胞。",
         "alt_en": "The LSTM module with the output gate's sigmoid box, the tanh of the cell state, their multiply "
                   "and the outgoing h_t in colour; below, the equations for o_t and h_t.",
         "alt_zh": "LSTM 模块中输出门的 sigmoid 方框、细胞状态的 tanh、二者的乘法以及输出的 h_t 是彩色的；下方是 o_t 与 h_t 的公式。",
@@ -118,7 +118,7 @@ CAPTIONS = {
     "peephole": {
         "en": "Peephole connections (Gers & Schmidhuber, 2000): the forget and input gates also see C_{t-1}, the "
               "output gate sees C_t; the peephole weights are diagonal.",
-        "zh": "窥视孔连接（Gers 与 Schmidhuber，2000）：遗忘门和输入门还能看到 C_{t-1}，输出门看到 C_t；窥视孔权重是对角的。",
+        "zh": "窥视孔连接（Gers 与 Schmidhuber，2000）：遗忘门和输入门还能看到 C_{t-1}，输出门则看到 C_t；窥视孔权重为对角矩阵。",
         "alt_en": "The LSTM module with three light-blue dashed wires running from the cell-state line down into "
                   "the forget, input and output gates; below, the three gate equations with their p ⊙ C terms.",
         "alt_zh": "LSTM 模块中有三条浅蓝色虚线从细胞状态线向下连到遗忘门、输入门和输出门；下方是带 p ⊙ C 项的三个门的公式。",
@@ -126,26 +126,26 @@ CAPTIONS = {
     "coupled": {
         "en": "Coupled forget and input gates: new values are written exactly where old ones are forgotten, "
               "C_t = f_t ⊙ C_{t-1} + (1 − f_t) ⊙ C̃_t.",
-        "zh": "耦合的遗忘门与输入门：只在遗忘旧值的地方写入新值，C_t = f_t ⊙ C_{t-1} + (1 − f_t) ⊙ C̃_t。",
+        "zh": "耦合的遗忘门与输入门：恰好在遗忘旧值的地方写入新值，C_t = f_t ⊙ C_{t-1} + (1 − f_t) ⊙ C̃_t。",
         "alt_en": "The LSTM module without an input-gate box; the forget gate's output also goes through a “1−” "
                   "circle into the multiply with the candidate values; below, the equations.",
-        "alt_zh": "没有输入门方框的 LSTM 模块；遗忘门的输出还经过一个 “1−” 圆圈，再与候选值相乘；下方是公式。",
+        "alt_zh": "没有输入门方框的 LSTM 模块；遗忘门的输出还经过一个“1−”圆圈，再与候选值相乘；下方是公式。",
     },
     "gru": {
-        "en": "The gated recurrent unit (Cho et al., 2014): an update gate z_t mixes the old state with a candidate, "
-              "a reset gate r_t scales h_{t-1} before the candidate's matrix product; there is no separate cell state.",
-        "zh": "门控循环单元（Cho 等，2014）：更新门 z_t 在旧状态与候选值之间插值，重置门 r_t 在候选值的矩阵乘法之前缩放 "
-              "h_{t-1}；没有单独的细胞状态。",
+        "en": "The gated recurrent unit (Cho et al., 2014): an update gate z_t mixes the old state with a candidate "
+              "state, a reset gate r_t scales h_{t-1} before the candidate's matrix product; there is no separate cell state.",
+        "zh": "门控循环单元（Cho 等，2014）：更新门 z_t 把旧状态与候选状态按比例混合，重置门 r_t 在计算候选状态的矩阵乘法"
+              "之前缩放 h_{t-1}；没有单独的细胞状态。",
         "alt_en": "A module with h_{t-1} running along the top through a multiply and an add to h_t; below, two "
                   "sigmoid boxes (reset and update gates) and a tanh box for the candidate, with a “1−” circle; "
                   "below the drawing, the four GRU equations.",
         "alt_zh": "一个模块：h_{t-1} 沿顶部经过一个乘法和一个加法成为 h_t；下方有两个 sigmoid 方框（重置门与更新门）、"
-                  "一个计算候选值的 tanh 方框和一个 “1−” 圆圈；图下是 GRU 的四个公式。",
+                  "一个计算候选状态的 tanh 方框和一个“1−”圆圈；图下是 GRU 的四个公式。",
     },
     "gru-reset-after": {
         "en": "The GRU as PyTorch and cuDNN compute it: the reset gate multiplies W·h_{t-1} + b after the matrix "
               "product, and the recurrent product has its own bias.",
-        "zh": "PyTorch 与 cuDNN 所用的 GRU：重置门在矩阵乘法之后作用于 W·h_{t-1} + b，循环部分有自己的偏置。",
+        "zh": "PyTorch 与 cuDNN 计算的 GRU：重置门在矩阵乘法之后才作用于 W·h_{t-1} + b，循环部分的乘积有自己的偏置。",
         "alt_en": "The GRU module, but h_{t-1} first passes a linear box, is multiplied by r_t, added to a linear "
                   "map of x_t, then goes through tanh; below, the equations of this form.",
         "alt_zh": "GRU 模块，但 h_{t-1} 先经过一个线性方框，再乘以 r_t，与 x_t 的线性映射相加后经过 tanh；图下是这种形式的公式。",
@@ -153,8 +153,8 @@ CAPTIONS = {
     "lstm-live": {
         "en": "One real step of lstm_lib.LSTM (4 hidden units, seeded): the numbers on the wires are the cell's own "
               "values; where f_t is near 0 the old cell state is cut, and i_t ⊙ C̃_t writes the new content.",
-        "zh": "lstm_lib.LSTM 真实运行的一步（4 个隐藏单元，固定随机种子）：线上的数字就是该细胞自己的值；"
-              "f_t 接近 0 的分量削去了旧的细胞状态，i_t ⊙ C̃_t 写入新的内容。",
+        "zh": "lstm_lib.LSTM 真实运行的一步（4 个隐藏单元，固定随机种子）：线上的数字就是这个细胞实际算出的值；"
+              "在 f_t 接近 0 的分量上，旧的细胞状态被削去，由 i_t ⊙ C̃_t 写入新的内容。",
         "alt_en": "The LSTM module with small coloured boxes of four numbers on each wire: C_{t-1}, f_t, "
                   "f_t ⊙ C_{t-1}, i_t, C̃_t, i_t ⊙ C̃_t, C_t, tanh(C_t), o_t, h_{t-1}, x_t and h_t; negative numbers "
                   "blue, positive orange.",

@@ -258,4 +258,4 @@ def _gru(kind, pen, P, ox, oy, ends, labels, names, up_out):
     if names:
         pen.text(*P((xr - 0.15, 2.15))[0], LAYER_NAMES["reset"], "reset", fs=6.5, ha="right")
         pen.text(*P((xz + 0.15, 2.15))[0], LAYER_NAMES["zgate"], "zgate", fs=6.5, ha="left")
-        pen.text(*P((xh + 0.75, LAYER))[0], "candidate\n候选值", "candidate", fs=6.5, ha="left")
+        pen.text(*P((xh + 0.75, LAYER))[0], "candidate\n候选状态", "candidate", fs=6.5, ha="left")

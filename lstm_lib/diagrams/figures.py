@@ -81,7 +81,7 @@ def _block(ax, x, y, label="A", part_color=OI["green"], faded=False, w=1.6, h=1.
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.25",
                                 fc=tint(c, 0.25), ec=c, lw=1.8, zorder=4))
     ax.text(x, y, label, fontsize=12, ha="center", va="center", color=INK if not faded else "#888888", zorder=5,
-            fontweight="bold")
+            fontweight="bold", family="DejaVu Sans")   # bold Latin label; the CJK font has no bold face
 
 
 def _arrow(ax, a, b, color=INK, lw=1.5, conn=None, z=2):
@@ -112,7 +112,7 @@ def rnn_rolled():
     _block(ax, 0, 0)
     _io(ax, 0, 0, r"$x_t$", r"$h_t$")
     _arrow(ax, (0.8, 0.25), (0.8, -0.25), conn="arc3,rad=-1.9", color=OI["orange"], lw=1.8)
-    ax.text(2.1, 0.0, "loop\n循环", fontsize=8, ha="left", va="center", color="#8A5A00")
+    ax.text(2.1, 0.0, "loop\n环路", fontsize=8, ha="left", va="center", color="#8A5A00")
     ax.text(0.0, -3.35, "recurrent neural network · 循环神经网络", fontsize=7.5, ha="center", color="#555555")
     return fig
 
@@ -194,7 +194,7 @@ def _closed(ax, kind, ox, label, w):
     ax.plot([ox + w / 2, ox + w / 2], [-EXT, 0], color="#9A9A9A", lw=1.6, alpha=0.35, zorder=1)
     ax.plot([ox + w / 2, ox + w / 2], [HEIGHT, HEIGHT + EXT], color="#9A9A9A", lw=1.6, alpha=0.35, zorder=1)
     ax.text(ox + w / 2, HEIGHT / 2, label, fontsize=16, ha="center", va="center", color="#8A8A8A",
-            fontweight="bold")
+            fontweight="bold", family="DejaVu Sans")
 
 
 def _chain(kind, title):
@@ -283,7 +283,7 @@ def gate():
 def cell_state_line():
     return cell_figure("lstm", {"cell", "cprev", "update"},
                        "the cell state: a conveyor belt with only small linear interactions\n"
-                       "细胞状态：一条传送带，只有少量线性交互", eq_color=ROLE["cell"])
+                       "细胞状态：像一条传送带，只有少量线性相互作用", eq_color=ROLE["cell"])
 
 
 def focus_forget():
@@ -310,23 +310,23 @@ def focus_output():
 
 def peephole():
     return cell_figure("peephole", None, "peephole connections: the gates look at the cell state · "
-                       "窥视孔连接：门也看细胞状态", [EQ["f_peep"], EQ["i_peep"], EQ["o_peep"]],
-                       note=r"$p_f, p_i, p_o$ are diagonal (one weight per unit) · 窥视孔权重是对角的（每个单元一个权重）")
+                       "窥视孔连接：门也能看到细胞状态", [EQ["f_peep"], EQ["i_peep"], EQ["o_peep"]],
+                       note=r"$p_f, p_i, p_o$ are diagonal (one weight per unit) · 窥视孔权重为对角矩阵（每个单元一个权重）")
 
 
 def coupled():
     return cell_figure("coupled", None, "coupled forget and input gates: forget exactly what is replaced · "
-                       "耦合的遗忘门与输入门", [EQ["f"], EQ["c_coupled"]])
+                       "耦合的遗忘门与输入门：遗忘多少，就写入多少", [EQ["f"], EQ["c_coupled"]])
 
 
 def gru():
     return cell_figure("gru", None, "gated recurrent unit (GRU), reset before the product (Cho et al.) · "
-                       "门控循环单元", [EQ["z"], EQ["r"], EQ["h_tilde"], EQ["h_gru"]])
+                       "门控循环单元（GRU），重置门作用在乘积之前（Cho 等）", [EQ["z"], EQ["r"], EQ["h_tilde"], EQ["h_gru"]])
 
 
 def gru_reset_after():
     return cell_figure("gru-reset-after", None, "GRU with the reset applied after the product (PyTorch, cuDNN) · "
-                       "重置门作用在乘积之后的 GRU", [EQ["z_after"], EQ["r_after"], EQ["h_tilde_after"],
+                       "重置门作用在乘积之后的 GRU（PyTorch、cuDNN）", [EQ["z_after"], EQ["r_after"], EQ["h_tilde_after"],
                                                      EQ["h_gru"]],
                        note="lin = a linear map W·v + b · lin 表示线性映射 W·v + b")
 
@@ -372,7 +372,7 @@ def lstm_live(cell=None, x_t=None, state=None):
                          f"{cell.hidden_size}, input_size={cell.input_size}")
     vals = live_values(cell, x_t, state)
     fig = cell_figure("lstm", None, r"one real step of lstm_lib.LSTM: $f_t$ cuts the old cell state, $i_t \odot \tilde{C}_t$ refills it" "\n"
-                      "LSTM 真实的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", values=vals, width=10.0,
+                      "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", values=vals, width=10.0,
                       note="colour: blue < 0 < orange · 颜色：蓝为负，橙为正")
     fig.lstm_values = vals
     return fig
