@@ -333,7 +333,9 @@ def _copy_cell(cell):
 
 
 def default_sequence(T=12, input_size=3, seed=0):
-    """A short seeded input sequence (T, 1, D): two slow waves and a pulse at t = 3 and t = 8."""
+    """A short seeded input sequence (T, 1, D): two slow waves and a pulse at steps t = 4 and t = 9 (rows 3 and 8).
+
+    Steps count from 1 as in the text: row ``x[t - 1]`` holds x_t."""
     t = np.arange(T)
     x = np.zeros((T, 1, input_size))
     x[:, 0, 0] = np.sin(t / 2.0)
@@ -349,6 +351,9 @@ _ROWS = (("f", r"$f_t$"), ("i", r"$i_t$"), ("c", r"$C_t$"), ("h", r"$h_t$"))
 
 def sequence_stepper(cell=None, x=None, state=None):
     """Sequence stepper: x (T, 1, D) through ``cell`` one step per frame; returns an Explorer with a play button.
+
+    Frame k (``values(k)``) is time step t = k + 1 of the text, computed from ``x[k]`` and the state after step k
+    (the initial state h_0, C_0 for k = 0); the slider, the title and the history panel show t = 1, ..., T.
 
     Defaults: ``diagrams.live_example()``'s cell and initial state, ``default_sequence()`` (T=12).
     """
@@ -405,15 +410,15 @@ def sequence_stepper(cell=None, x=None, state=None):
                                            fc=heat(v) if show else "white", alpha=1.0 if show else 0.35))
                     slots.append((name, j, s - 0.45, y0 + j + 0.45, 0.9, -0.9))
         for s in range(T):
-            ax.text(s, -1.0, f"{s}", ha="center", va="center", fontsize=7, color="#555555")
+            ax.text(s, -1.0, f"{s + 1}", ha="center", va="center", fontsize=7, color="#555555")   # t = s + 1
         if not blank:
             ax.add_patch(Rectangle((t - 0.5, -0.6), 1.0, n_rows + 0.2, fill=False, ec=OI["vermillion"], lw=1.5))
         return ax, slots
 
     def draw(idx):
-        t = int(idx[0])
-        fig = _fig.cell_figure("lstm", None, f"Sequence stepper, t = {t} · 序列步进器，t = {t}", values=steps[t], width=10.0, bottom=bottom,
-                               note=_NOTE)
+        t = int(idx[0])                  # frame index; the text's step is t + 1 (t = 1, ..., T; h_0 the initial state)
+        fig = _fig.cell_figure("lstm", None, f"Sequence stepper, t = {t + 1} · 序列步进器，t = {t + 1}", values=steps[t],
+                               width=10.0, bottom=bottom, note=_NOTE)
         panel(fig, t, blank=False)
         return fig
 
@@ -426,5 +431,6 @@ def sequence_stepper(cell=None, x=None, state=None):
     n_cell = len(_flat(steps[0]))
     mask = [True] * n_cell + [False] * (len(_ROWS) * H * T)
     columns = [-1] * n_cell + [s for _ in range(len(_ROWS) * H) for s in range(T)]
-    return Explorer(title, [("time step <i>t</i> · 时间步", list(range(T)))], compute, draw, background, mask, fps=2,
-                    columns=columns)
+    # the slider shows the text's step numbers t = 1, ..., T (frame k is step k + 1)
+    return Explorer(title, [("time step <i>t</i> · 时间步", list(range(1, T + 1)))], compute, draw, background, mask,
+                    fps=2, columns=columns)

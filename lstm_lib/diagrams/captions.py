@@ -19,9 +19,10 @@ CAPTIONS = {
         "en": "Unrolling the loop: the same block A, copied once per time step, hands its state to the next copy.",
         "zh": "把环路展开：同一个模块 A 每个时间步复制一份，每一份都把状态交给下一份。",
         "alt_en": "Left, the rolled network with its loop; an equals sign; right, a row of identical A boxes for "
-                  "x_0, x_1, x_2 … x_t, each with an output h above and an orange arrow to the next box.",
-        "alt_zh": "左边是带环路的折叠网络，中间是等号，右边是一排相同的 A 方框，分别读入 x_0、x_1、x_2 … x_t，"
-                  "每个方框上方有输出 h，并有橙色箭头指向下一个方框。",
+                  "x_1, x_2, x_3 … x_t, each with its output h_1, h_2, h_3 … h_t above and an orange arrow to the "
+                  "next box.",
+        "alt_zh": "左边是带环路的折叠网络，中间是等号，右边是一排相同的 A 方框，分别读入 x_1、x_2、x_3 … x_t，"
+                  "每个方框上方是对应的输出 h_1、h_2、h_3 … h_t，并有橙色箭头指向下一个方框。",
     },
     "gap-short": {
         "en": "A short gap: the word that settles the prediction is only a few steps back, so a plain RNN can use it.",

@@ -145,7 +145,8 @@ def rnn_unrolled():
     _io(ax, 0, 0, r"$x_t$", r"$h_t$")
     _arrow(ax, (0.8, 0.25), (0.8, -0.25), conn="arc3,rad=-1.9", color=OI["orange"], lw=1.8)
     ax.text(3.0, 0, "=", fontsize=20, ha="center", va="center", color=INK)
-    xs = _unrolled(ax, 5.0, [r"$x_0$", r"$x_1$", r"$x_2$", r"$x_t$"], [r"$h_0$", r"$h_1$", r"$h_2$", r"$h_t$"],
+    # steps count from 1 as in the text (t = 1, ..., T; h_0 is the initial state, not an output)
+    xs = _unrolled(ax, 5.0, [r"$x_1$", r"$x_2$", r"$x_3$", r"$x_t$"], [r"$h_1$", r"$h_2$", r"$h_3$", r"$h_t$"],
                    gap_after=2, dx=2.8)
     ax.text(0.0, -3.35, "rolled · 折叠", fontsize=7.5, ha="center", color="#555555")
     ax.text((xs[0] + xs[-1]) / 2, -3.35, "unrolled in time · 按时间展开", fontsize=7.5, ha="center",
@@ -154,7 +155,7 @@ def rnn_unrolled():
 
 
 def gap_short():
-    """A short gap: the word that settles the prediction ("clouds") is two steps before it ("sky")."""
+    """A short gap: the word that settles the prediction ("clouds", step 2) is three steps before it ("sky", step 5)."""
     fig, ax = new_figure(7.0, 3.4)
     ax.set_xlim(-1.6, 12.6)
     ax.set_ylim(-4.2, 3.2)
