@@ -270,6 +270,21 @@ def _flat(vals):
     return np.concatenate([np.asarray(vals[n], float).ravel() for n in _SLOT_ORDER])
 
 
+def _vector(name, v, n):
+    """A finite vector of n numbers as a (1, n) row, or a ValueError naming what was expected and what came."""
+    try:
+        a = np.asarray(v, float)
+    except (TypeError, ValueError):
+        raise TypeError(f"gate_explorer: expected {name} to be {n} numbers, got {type(v).__name__} / "
+                        f"gate_explorer：{name} 应为 {n} 个数，实际为 {type(v).__name__}") from None
+    if a.size != n or a.ndim > 2 or (a.ndim == 2 and 1 not in a.shape):
+        raise ValueError(f"gate_explorer: expected {name} of shape ({n},), got {a.shape} / "
+                         f"gate_explorer：{name} 的形状应为 ({n},)，实际为 {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"gate_explorer: {name} contains NaN or inf / gate_explorer：{name} 含有 NaN 或 inf")
+    return a.reshape(1, n)
+
+
 def gate_explorer(cell=None, x_hat=None, h_hat=None, c_prev=None,
                   x_scales=(-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2), h_scales=(-1, -0.5, 0, 0.5, 1),
                   forget_biases=(-4, -3, -2, -1, 0, 1, 2, 3, 4)):
@@ -283,11 +298,16 @@ def gate_explorer(cell=None, x_hat=None, h_hat=None, c_prev=None,
     if cell.__class__.__name__ != "LSTM":
         raise TypeError(f"gate_explorer expects an lstm_lib.LSTM / 需要 lstm_lib.LSTM, got {type(cell).__name__}")
     H, D = cell.hidden_size, cell.input_size
-    x_hat = np.asarray(ex_x if x_hat is None else x_hat, float).reshape(1, D)
-    h_hat = np.asarray(ex_h if h_hat is None else h_hat, float).reshape(1, H)
-    c_prev = np.asarray(ex_c if c_prev is None else c_prev, float).reshape(1, H)
     if H > 4 or D > 4:
         raise ValueError(f"the explorer draws at most 4 numbers per wire / 每条线最多画 4 个数; got H={H}, D={D}")
+    if (H, D) != (ex_cell.hidden_size, ex_cell.input_size) and (x_hat is None or h_hat is None or c_prev is None):
+        raise ValueError(f"gate_explorer: a cell with H={H}, D={D} (not the example's H={ex_cell.hidden_size}, "
+                         f"D={ex_cell.input_size}) needs x_hat ({D},), h_hat ({H},) and c_prev ({H},) / "
+                         f"gate_explorer：H={H}、D={D} 的细胞（不是示例的尺寸）需要同时给出 x_hat ({D},)、"
+                         f"h_hat ({H},) 和 c_prev ({H},)")
+    x_hat = _vector("x_hat", ex_x if x_hat is None else x_hat, D)
+    h_hat = _vector("h_hat", ex_h if h_hat is None else h_hat, H)
+    c_prev = _vector("c_prev", ex_c if c_prev is None else c_prev, H)
     work = _copy_cell(cell)
     fslice = work.gate_slice("f")
     controls = [("input scale <i>s</i><sub>x</sub> · 输入缩放", list(x_scales)),

@@ -179,3 +179,21 @@ def test_kernel_free_explorers_play_in_a_browser(gate, stepper, tmp_path):
     assert [num(s) for s in moved] == expected
     assert moved != start
     assert t0 == 0 and t1 >= 1
+
+
+def test_gate_explorer_bad_input_is_named():
+    """A cell of another size without its vectors, or a vector of the wrong size, gets our own error, not numpy's."""
+    import numpy as np
+    import pytest
+    import lstm_lib
+    from lstm_lib import explorers
+
+    small = lstm_lib.LSTM(2, 2, seed=0)
+    with pytest.raises(ValueError, match=r"needs x_hat \(2,\), h_hat \(2,\) and c_prev \(2,\)"):
+        explorers.gate_explorer(cell=small)
+    with pytest.raises(ValueError, match=r"expected x_hat of shape \(2,\), got \(3,\)"):
+        explorers.gate_explorer(cell=small, x_hat=[1, 2, 3], h_hat=[0, 0], c_prev=[0, 0])
+    with pytest.raises(ValueError, match="NaN or inf"):
+        explorers.gate_explorer(cell=small, x_hat=[1, np.nan], h_hat=[0, 0], c_prev=[0, 0])
+    ex = explorers.gate_explorer(cell=small, x_hat=[1, -1], h_hat=[0.5, 0], c_prev=[0.2, -0.1])
+    assert ex is not None
