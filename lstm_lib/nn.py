@@ -56,6 +56,15 @@ def _int_array(name, a, where):
     return arr
 
 
+def _float_dtype(dtype, where):
+    """np.dtype(dtype) if it is a floating type (float32 or float64), else a TypeError naming what came."""
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise _err(f"{where}: dtype must be a floating type (float32 or float64), got {dt}",
+                   f"{where}：dtype 应为浮点类型（float32 或 float64），实际为 {dt}", TypeError)
+    return dt
+
+
 def _positive_int(name, v, where):
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
         raise _err(f"{where}: {name} must be a positive integer, got {v!r} ({type(v).__name__})",
@@ -205,10 +214,7 @@ class Linear:
         where = "Linear"
         self.in_features = _positive_int("in_features", in_features, where)
         self.out_features = _positive_int("out_features", out_features, where)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise _err(f"{where}: dtype must be a floating type (float32 or float64), got {self.dtype}",
-                       f"{where}：dtype 应为浮点类型（float32 或 float64），实际为 {self.dtype}", TypeError)
+        self.dtype = _float_dtype(dtype, where)
         g = _rng(rng, None if rng is not None else seed, where)
         bound = 1.0 / np.sqrt(self.in_features)
         self.params = {
@@ -270,10 +276,7 @@ class Embedding:
         where = "Embedding"
         self.num_embeddings = _positive_int("num_embeddings", num_embeddings, where)
         self.embedding_dim = _positive_int("embedding_dim", embedding_dim, where)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise _err(f"{where}: dtype must be a floating type (float32 or float64), got {self.dtype}",
-                       f"{where}：dtype 应为浮点类型（float32 或 float64），实际为 {self.dtype}", TypeError)
+        self.dtype = _float_dtype(dtype, where)
         g = _rng(rng, None if rng is not None else seed, where)
         self.params = {"E": (0.1 * g.standard_normal((self.num_embeddings, self.embedding_dim))).astype(self.dtype)}
         self.grads = {"E": np.zeros_like(self.params["E"])}

@@ -104,14 +104,19 @@ def plt_circle(xy, r, **kw):
     return Circle(xy, r, **kw)
 
 
+def _rolled_block(ax):
+    """Block A at the origin reading x_t, emitting h_t, with the loop arrow that feeds it its own state."""
+    _block(ax, 0, 0)
+    _io(ax, 0, 0, r"$x_t$", r"$h_t$")
+    _arrow(ax, (0.8, 0.25), (0.8, -0.25), conn="arc3,rad=-1.9", color=OI["orange"], lw=1.8)
+
+
 def rnn_rolled():
     """A recurrent network drawn rolled up: block A reads x_t, emits h_t and feeds itself (the loop)."""
     fig, ax = new_figure(3.2, 3.6)
     ax.set_xlim(-2.6, 3.4)
     ax.set_ylim(-3.6, 3.2)
-    _block(ax, 0, 0)
-    _io(ax, 0, 0, r"$x_t$", r"$h_t$")
-    _arrow(ax, (0.8, 0.25), (0.8, -0.25), conn="arc3,rad=-1.9", color=OI["orange"], lw=1.8)
+    _rolled_block(ax)
     ax.text(2.1, 0.0, "loop\n环路", fontsize=8, ha="left", va="center", color="#8A5A00")
     ax.text(0.0, -3.35, "recurrent neural network · 循环神经网络", fontsize=7.5, ha="center", color="#555555")
     return fig
@@ -141,9 +146,7 @@ def rnn_unrolled():
     fig, ax = new_figure(8.0, 3.0)
     ax.set_xlim(-2.0, 16.8)
     ax.set_ylim(-3.6, 3.4)
-    _block(ax, 0, 0)
-    _io(ax, 0, 0, r"$x_t$", r"$h_t$")
-    _arrow(ax, (0.8, 0.25), (0.8, -0.25), conn="arc3,rad=-1.9", color=OI["orange"], lw=1.8)
+    _rolled_block(ax)
     ax.text(3.0, 0, "=", fontsize=20, ha="center", va="center", color=INK)
     # steps count from 1 as in the text (t = 1, ..., T; h_0 is the initial state, not an output)
     xs = _unrolled(ax, 5.0, [r"$x_1$", r"$x_2$", r"$x_3$", r"$x_t$"], [r"$h_1$", r"$h_2$", r"$h_3$", r"$h_t$"],
