@@ -66,6 +66,15 @@ def _check_lr(lr, where):
     return float(lr)
 
 
+def _finite_number(name, v, where):
+    """float(v) for a real, finite number; otherwise an error in our own words (not Python's '<=' TypeError)."""
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.floating, np.integer)):
+        raise _err(f"{where}: {name} must be a number, got {v!r}", f"{where}：{name} 应为数值，实际为 {v!r}", TypeError)
+    if not np.isfinite(v):
+        raise _err(f"{where}: {name} must be finite, got {v!r}", f"{where}：{name} 应为有限数，实际为 {v!r}")
+    return float(v)
+
+
 class SGD:
     """Stochastic gradient descent with (heavy-ball) momentum.
 
@@ -81,6 +90,7 @@ class SGD:
         where = "SGD"
         self.modules = _modules(modules, where)
         self.lr = _check_lr(lr, where)
+        momentum = _finite_number("momentum", momentum, where)
         if not (0.0 <= momentum < 1.0):
             raise _err(f"{where}: momentum must be in [0, 1), got {momentum!r}",
                        f"{where}：momentum（动量）应在 [0, 1) 内，实际为 {momentum!r}")
@@ -100,7 +110,7 @@ class SGD:
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015, Algorithm 1).
+    """Adam (Kingma & Ba, 2014, published at ICLR 2015; Algorithm 1).
 
     Equations, at step t = 1, 2, … for each parameter θ with gradient g::
 
@@ -124,6 +134,7 @@ class Adam:
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise _err(f"{where}: betas must both lie in [0, 1), got {betas!r}",
                        f"{where}：betas 的两个值都应在 [0, 1) 内，实际为 {betas!r}")
+        eps = _finite_number("eps", eps, where)
         if not eps > 0:
             raise _err(f"{where}: eps must be positive, got {eps!r}", f"{where}：eps 应为正数，实际为 {eps!r}")
         self.beta1, self.beta2, self.eps = b1, b2, float(eps)

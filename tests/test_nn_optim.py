@@ -349,3 +349,17 @@ def test_docstring_examples_are_true(module):
     import doctest
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and (module is optim or result.attempted > 0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: optim.SGD(m, lr=0.1, momentum="0.9"),
+    lambda m: optim.SGD(m, lr=0.1, momentum=None),
+    lambda m: optim.Adam(m, eps="1e-8"),
+])
+def test_optimiser_hyperparameters_of_the_wrong_type_get_a_bilingual_message(make):
+    # GUIDE: bad input gets a clear error in the library's own words (English / Chinese), never a raw Python error.
+    # (a regression test: comparing ``0.0 <= momentum`` before checking the type let Python's own
+    # "'<=' not supported between instances of 'float' and 'str'" through.)
+    with pytest.raises((TypeError, ValueError)) as e:
+        make(nn.Linear(2, 2))
+    assert " / " in str(e.value) and ("momentum" in str(e.value) or "eps" in str(e.value)), str(e.value)

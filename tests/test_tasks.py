@@ -186,3 +186,21 @@ def test_remember_first_reproducible_and_bad_input():
     with pytest.raises(TypeError) as e:
         tasks.remember_first(3, 8, dtype=np.int32)
     bilingual(e, "float32", "int32")
+
+
+@pytest.mark.parametrize("T", [4, 6, 8, 10])
+def test_hs1997_adding_problem_keeps_minus_one_on_the_last_step_for_every_allowed_T(T):
+    # adding_problem's docstring: "marker 1.0 at two steps, −1.0 at the first and the last step" and "hs1997: T ≥ 4".
+    # The first mark is drawn from the first ten steps; for T ≤ 10 that range must stop before the last step
+    # (a regression test: it used to overwrite the end marker in about 1 sequence in T).
+    x, _ = tasks.adding_problem(T, 2000, seed=0, variant="hs1997")
+    last_markers = x[-1, :, 1]
+    assert np.all(last_markers == -1.0), f"T={T}: {np.sum(last_markers != -1.0)} of 2000 sequences have the last " \
+                                         f"step marked 1.0 instead of the end marker −1.0"
+
+
+def test_hs1997_adding_problem_control_long_sequences_are_right():
+    # negative control for the test above: at T ≥ 11 the last step always carries −1 and exactly two steps carry 1
+    x, _ = tasks.adding_problem(50, 2000, seed=0, variant="hs1997")
+    assert np.all(x[-1, :, 1] == -1.0)
+    assert np.all((x[..., 1] == 1.0).sum(axis=0) == 2)
