@@ -1,7 +1,8 @@
 """The plumbing the five cell modules share: sizes and seeded initialisation, the params/grads dicts, input checks,
 the once-per-forward rule, and the loop over time.
 
-A cell module (``rnn.py``, ``lstm.py``, ...) only writes its mathematics, in three methods:
+A cell module (``rnn.py``, ``lstm.py``, ...) only writes its mathematics: ``_step`` and ``_step_back`` always,
+``_local`` and ``_param_grads`` where the defaults below do not fit:
 
 ``_step(k)``
     one time step forward. ``k`` is a dict of that step's arrays: ``k["a"]`` holds ``x_t @ W_x + b`` (B, nH) on entry
@@ -14,8 +15,8 @@ A cell module (``rnn.py``, ``lstm.py``, ...) only writes its mathematics, in thr
     one time step backward. ``dh`` (and ``dc``) is the gradient wrt this step's state; the step writes
     ``dk["a"]`` = the gradient wrt the pre-activations ``a`` (and any extra gradients declared in ``_grad_widths``)
     and returns the gradient wrt the previous state as a tuple. ``self._W_hT`` is W_hᵀ (nH, H) in contiguous memory,
-    set by the callers before the loop (BLAS multiplies by it ~1.5x faster than by the ``.T`` view).
-``_param_grads(x, K, dK)``
+    set by the callers before the loop (BLAS multiplies by it ~1.2–1.3x faster than by the ``.T`` view).
+``_param_grads(x, K, dK)`` (optional; the default covers ``W`` and ``b``)
     every parameter gradient at once, from whole-sequence arrays (leading axis T): a few large matrix products
     instead of one small product per step.
 
@@ -120,9 +121,10 @@ class Cell:
     def step_backward(self, dstate_new, cache):
         """One step back: ``dx_t, dstate_prev = cell.step_backward(dstate_new, cache)``.
 
-        dstate_new is the gradient wrt the state returned by ``step`` (same form); the gradients of this step's
-        parameters are *added* to ``cell.grads`` (call ``cell.zero_grad()`` first), so a loop of step_backward
-        calls from the last step to the first reproduces ``backward``.
+        dstate_new is the *total* gradient wrt the state returned by ``step`` (same form): add the gradient of this
+        step's output dy_t to its h part yourself. The gradients of this step's parameters are *added* to
+        ``cell.grads`` (call ``cell.zero_grad()`` first), so a loop of step_backward calls from the last step to the
+        first, each given (dy_t + dh_t, dc_t), reproduces ``backward``.
         """
         if not isinstance(cache, dict) or "x" not in cache or "a" not in cache:
             got = (f"a dict with keys {sorted(cache)}" if isinstance(cache, dict) else type(cache).__name__)
@@ -204,8 +206,10 @@ class Cell:
 
         dy (T, B, H) is the gradient wrt y (None = zeros); ``dstate`` the gradient wrt the final state, in the form of
         the state (None = zeros). Returns dx (T, B, D); sets ``cell.grads`` (overwriting) and ``cell.dstate0``, the
-        gradient wrt the initial state (same form as the state) — pass it as ``dstate`` to the backward of the
-        previous chunk for truncated BPTT. Allowed once per forward.
+        gradient wrt the initial state (same form as the state). Passing ``dstate0`` as ``dstate`` to the backward of
+        the previous chunk, and summing the chunks' grads, gives full BPTT over the chunks; not passing it is truncated
+        BPTT. Allowed once per forward, and only the last forward is kept: to go back through an earlier chunk, keep
+        a copy of the cell made right after that chunk's forward (``copy.deepcopy``) or run its forward again.
         """
         if self._saved is None:
             raise V.CallOrderError(V._msg(
@@ -223,7 +227,7 @@ class Cell:
         self._saved = None
         dK = self._new_grad_cache(B, T)
         J = self._local(K)                                                   # all steps at once
-        self._W_hT = np.ascontiguousarray(self.W_h.T)   # (nH, H) W_hᵀ laid out for BLAS: ~1.5x faster than a .T view
+        self._W_hT = np.ascontiguousarray(self.W_h.T)   # (nH, H) W_hᵀ laid out for BLAS: ~1.25x faster than a .T view
         for t in range(T - 1, -1, -1):
             k = {n: v[t] for n, v in K.items()}
             j = {n: v[t] for n, v in J.items()}

@@ -92,8 +92,8 @@ def check_cell(cell, x, state=None, seed=0, h=1e-3, points=4):
     Names: every key of ``cell.params``, ``'x'``, and the initial state (``'h0'``, plus ``'c0'`` for the LSTM
     family). The loss is L = Σ y ⊙ dy + Σ ⟨final state, dstate⟩ with dy and dstate drawn from
     ``np.random.default_rng(seed)``, so the final-state path of backward is checked too. The numerical gradient
-    is the four-point centred difference with h = 1e-3 (see ``numerical_gradient``); a correct cell scores about
-    1e-9, a wrong term 1e-3 or more. Needs a float64 cell (float32 rounding swamps any small step).
+    is the four-point centred difference with h = 1e-3 (see ``numerical_gradient``); a correct cell scores 1e-9 or
+    less, a wrong term 1e-3 or more. Needs a float64 cell (float32 rounding swamps any small step).
     """
     if cell.dtype != np.float64:
         raise TypeError(V._msg(f"expected a float64 cell for a gradient check, got {np.dtype(cell.dtype).name}",

@@ -1,7 +1,8 @@
 r"""The gated recurrent unit (Cho et al. 2014), in its two common forms.
 
-``GRU(..., reset_after=False)`` (the default) — Cho et al. (2014) as colah draws it; the reset gate acts on h_{t-1}
-*before* the matrix product (text notation; ``W_z·[h_{t-1}, x_t]`` is the code's ``concat(h, x) @ W[:, z-block]``)::
+``GRU(..., reset_after=False)`` (the default) — the GRU as colah draws it: the reset gate of Cho et al. (2014) acts on
+h_{t-1} *before* the matrix product, and z interpolates the way Chung et al. (2014) and colah write it (see below)
+(text notation; ``W_z·[h_{t-1}, x_t]`` is the code's ``concat(h, x) @ W[:, z-block]``)::
 
     z_t  = σ(W_z·[h_{t-1}, x_t] + b_z)                 update gate
     r_t  = σ(W_r·[h_{t-1}, x_t] + b_r)                 reset gate
@@ -9,7 +10,8 @@ r"""The gated recurrent unit (Cho et al. 2014), in its two common forms.
     h_t  = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t
 
 ``GRU(..., reset_after=True)`` — the form of PyTorch, cuDNN and Keras's default: the reset gate acts *after* the
-recurrent product, and the recurrent product has its own bias ``b_h`` (so r_t can scale it too)::
+recurrent product, and the recurrent product has its own bias ``b_h`` (so r_t can scale it too). Written in the code's
+row-vector form: ``h_{t-1}·W_h`` is ``h_prev @ cell.W_h`` (B, 3H), ``x_t·W_x,z`` is ``x_t @ cell.W_x[:, z-block]``::
 
     g_t  = h_{t-1}·W_h + b_h                           recurrent pre-activations, three blocks g_z | g_r | g_h̃
     z_t  = σ(x_t·W_x,z + b_z + g_z)
@@ -17,11 +19,12 @@ recurrent product, and the recurrent product has its own bias ``b_h`` (so r_t ca
     h̃_t  = tanh(x_t·W_x,h̃ + b_h̃ + r_t ⊙ g_h̃)
     h_t  = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t
 
-Which way z interpolates. This library follows colah (and Cho et al.): z_t → 1 takes the candidate, z_t → 0 keeps
-h_{t-1}. PyTorch writes h' = (1 − z)⊙n + z⊙h, the other way round: its z → 1 keeps the old state. The two are the same
-model with z_ours = 1 − z_torch, and since 1 − σ(a) = σ(−a), that is the same as negating the z rows of PyTorch's
-weights and biases. ``GRU.from_torch`` does exactly this (and reorders torch's r | z | n blocks to our z | r | h_tilde),
-so its outputs equal PyTorch's nn.GRU; ``to_torch`` undoes it.
+Which way z interpolates. This library follows colah and Chung et al. (2014): z_t → 1 takes the candidate, z_t → 0
+keeps h_{t-1}. Cho et al. (2014, eq. 7) and PyTorch write it the other way round, h' = z⊙h + (1 − z)⊙h̃ (PyTorch:
+h' = (1 − z)⊙n + z⊙h): their z → 1 keeps the old state. The two are the same model with z_ours = 1 − z_torch, and
+since 1 − σ(a) = σ(−a), that is the same as negating the z rows of PyTorch's weights and biases. ``GRU.from_torch``
+does exactly this (and reorders torch's r | z | n blocks to our z | r | h_tilde), so its outputs equal PyTorch's
+nn.GRU; ``to_torch`` undoes it.
 
 Shapes: x (T, B, D) → y (T, B, H); state h (B, H).
 Parameters: ``W`` (H + D, 3H) multiplies [h_{t-1}, x_t] (h rows first: ``W[:H]`` is ``cell.W_h``, ``W[H:]`` is

@@ -120,7 +120,8 @@ def softmax_cross_entropy(logits, targets):
         targets: (B,) or (T, B) int — class indices in [0, K), shape ``logits.shape[:-1]``.
 
     Returns:
-        (loss, dlogits): ``loss`` a float, ``dlogits`` with the shape and dtype of ``logits``.
+        (loss, dlogits): ``loss`` a float, ``dlogits`` with the shape and dtype of ``logits`` (float64 if the logits
+        are integers).
 
     Example:
         >>> loss, dz = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))

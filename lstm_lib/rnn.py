@@ -8,8 +8,9 @@ Shapes: x (T, B, D) → y (T, B, H); state h (B, H).
 Parameters: ``W`` (H + D, H) multiplies the row vector [h_{t-1}, x_t] (h rows first: ``W[:H]`` is ``cell.W_h``,
 ``W[H:]`` is ``cell.W_x``); ``b`` (H,).
 
-Backward: with dh the gradient wrt h_t (from the output at t plus from step t+1),
-da = dh ⊙ (1 − h_t²) and dh_{t-1} = da · W_hᵀ — the product of T such Jacobians is what vanishes or explodes.
+Backward (row vectors, as in the code; W_h = ``cell.W_h``): with dh the gradient wrt h_t (from the output at t plus
+from step t+1), da = dh ⊙ (1 − h_t²) and dh_{t-1} = da · W_hᵀ. So dh_{t-1} = dh · diag(1 − h_t²) · W_hᵀ: the product
+of T such Jacobian factors is what vanishes or explodes.
 
 Example::
 

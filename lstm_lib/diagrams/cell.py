@@ -190,7 +190,8 @@ def _lstm(kind, pen, P, ox, oy, ends, labels, names, up_out):
 
 
 def _gru(kind, pen, P, ox, oy, ends, labels, names, up_out):
-    """GRU, with colah's / Cho et al.'s interpolation h_t = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t."""
+    """GRU, with colah's / Chung et al.'s interpolation h_t = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t
+    (Cho et al. 2014 swap z and 1 − z)."""
     w = WIDTH[kind]
     xd, xx, xr, xz, xh = 0.6, 1.4, 2.4, 4.2, 7.6    # h drop, x_t, reset, update, candidate layer
     xk, xp = 9.4, 12.0                               # keep ×, + on the h line
