@@ -56,6 +56,12 @@ def _int_array(name, a, where):
     return arr
 
 
+def _no_forward(where):
+    """The error for a backward without a fresh forward (also used by train.Seq)."""
+    return _err(f"{where}: call forward before backward (each forward allows one backward)",
+                f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
+
+
 def _float_dtype(dtype, where):
     """np.dtype(dtype) if it is a floating type (float32 or float64), else a TypeError naming what came."""
     dt = np.dtype(dtype)
@@ -241,8 +247,7 @@ class Linear:
         """dy (..., K) -> dh (..., H); fills grads['W'], grads['b']."""
         where = "Linear.backward"
         if self._h is None:
-            raise _err(f"{where}: call forward before backward (each forward allows one backward)",
-                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
+            raise _no_forward(where)
         h, self._h = self._h, None
         expected = h.shape[:-1] + (self.out_features,)
         dy = _float_array("dy", dy, where, dtype=self.dtype)
@@ -298,8 +303,7 @@ class Embedding:
         """dx (..., D) -> None (token ids have no gradient); fills grads['E']."""
         where = "Embedding.backward"
         if self._ids is None:
-            raise _err(f"{where}: call forward before backward (each forward allows one backward)",
-                       f"{where}：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
+            raise _no_forward(where)
         ids, self._ids = self._ids, None
         expected = ids.shape + (self.embedding_dim,)
         dx = _float_array("dx", dx, where, dtype=self.dtype)

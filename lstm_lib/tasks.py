@@ -12,17 +12,9 @@ Every generator takes ``rng`` (a ``np.random.Generator``, for a stream of fresh 
 """
 import numpy as np
 
-from .nn import _err, _positive_int, _rng
+from .nn import _err, _float_dtype, _positive_int, _rng
 
 __all__ = ["adding_problem", "temporal_order", "remember_first", "TEMPORAL_ORDER_SYMBOLS", "TEMPORAL_ORDER_CLASSES"]
-
-
-def _float_dtype(dtype, where):
-    dt = np.dtype(dtype)
-    if dt.kind != "f":
-        raise _err(f"{where}: dtype must be float32 or float64, got {dt}",
-                   f"{where}：dtype 应为 float32 或 float64，实际为 {dt}", TypeError)
-    return dt
 
 
 def adding_problem(T, batch_size, rng=None, seed=None, variant="modern", dtype=np.float64):

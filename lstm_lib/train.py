@@ -24,8 +24,7 @@ Example::
 import numpy as np
 
 from . import nn
-from ._validate import CallOrderError
-from .nn import _err, _positive_int
+from .nn import _err, _no_forward, _positive_int
 from .optim import clip_grad_norm, global_norm
 
 __all__ = ["Seq", "fit", "evaluate"]
@@ -104,8 +103,7 @@ class Seq:
     def backward(self, dout):
         """dout (gradient wrt the output of forward) -> None; fills the grads of every part."""
         if self._T is None:
-            raise _err("Seq.backward: call forward before backward (each forward allows one backward)",
-                       "Seq.backward：须先调用 forward 再调用 backward（每次 forward 只能对应一次 backward）", CallOrderError)
+            raise _no_forward("Seq.backward")
         self._T = None
         dh = self.head.backward(dout)                                      # (B, H) or (T, B, H)
         if self.readout == "last":
