@@ -12,14 +12,14 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _CELLS = {
-    "RNN": "rnn",
-    "LSTM": "lstm",
-    "PeepholeLSTM": "peephole",
-    "CoupledLSTM": "coupled",
-    "GRU": "gru",
+    "RNN": "cells.rnn",
+    "LSTM": "cells.lstm",
+    "PeepholeLSTM": "cells.peephole",
+    "CoupledLSTM": "cells.coupled",
+    "GRU": "cells.gru",
 }
 _SUBMODULES = (
-    "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
+    "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

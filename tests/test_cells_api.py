@@ -180,7 +180,7 @@ def test_huge_inputs_stay_finite_without_warnings(name, dtype):
         assert all(np.isfinite(s).all() for s in as_tuple(state))
         assert all(np.isfinite(g).all() for g in cell.grads.values())
         assert np.abs(y).max() <= 1.0
-        from lstm_lib._ops import sigmoid
+        from lstm_lib.cells._ops import sigmoid
         s = sigmoid(np.array([-1e6, -50.0, 0.0, 50.0, 1e6], dtype))
         assert s[0] == 0.0 and s[-1] == 1.0 and s[2] == 0.5 and s.dtype == dtype
 
@@ -251,8 +251,8 @@ def test_fresh_peephole_equals_lstm_and_coupled_input_gate():
 
 
 def test_lazy_loading_gives_the_module_classes():
-    from lstm_lib.gru import GRU
-    from lstm_lib.lstm import LSTM
+    from lstm_lib.cells.gru import GRU
+    from lstm_lib.cells.lstm import LSTM
     assert lstm_lib.LSTM is LSTM and lstm_lib.GRU is GRU
     assert "LSTM" in dir(lstm_lib)
 
@@ -348,7 +348,7 @@ def test_rnn_from_torch_matches_pytorch_equations():
     np.testing.assert_allclose(lstm_lib.RNN.from_torch(sd).forward(x)[0], np.stack(ref), atol=1e-13)
 
 
-@pytest.mark.parametrize("module", ["gradcheck", "rnn", "lstm", "gru"])
+@pytest.mark.parametrize("module", ["gradcheck", "cells.rnn", "cells.lstm", "cells.gru"])
 def test_docstring_worked_examples_run(module):
     import doctest
     import importlib

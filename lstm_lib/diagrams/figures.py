@@ -338,7 +338,7 @@ def gru_reset_after():
 # ---- a real cell, a real step -------------------------------------------------------------------------------------
 def live_example(hidden_size=4, input_size=3, seed=154):
     """The small seeded example ``lstm_live`` draws by default: (cell, x_t (1, D), state (h, c) each (1, H))."""
-    from ..lstm import LSTM
+    from ..cells.lstm import LSTM
     rng = np.random.default_rng(seed + 1)
     # zero forget bias and weights 3x the initial scale: gates far from 0.5, so both cutting and refilling show
     # (seed 154 was picked because one unit's f_t is near 0 while its C_{t-1} is near 1)

@@ -41,7 +41,7 @@ Example::
 """
 import numpy as np
 
-from . import _validate as V
+from .. import _validate as V
 from ._cell import Cell
 from ._ops import sigmoid
 

@@ -1,4 +1,4 @@
-"""The plumbing the five cell modules share: sizes and seeded initialisation, the params/grads dicts, input checks,
+"""The plumbing the cell modules share: sizes and seeded initialisation, the params/grads dicts, input checks,
 the once-per-forward rule, and the loop over time.
 
 A cell module (``rnn.py``, ``lstm.py``, ...) only writes its mathematics: ``_step`` and ``_step_back`` always,
@@ -26,7 +26,7 @@ Both paths go through the same ``_step``/``_step_back``, so step-by-step equals 
 """
 import numpy as np
 
-from . import _validate as V
+from .. import _validate as V
 
 
 class Cell:

@@ -1,0 +1,13 @@
+"""The recurrent cells, one small module per cell, beside the driver they share.
+
+| module        | cell                                            | equations in its docstring        |
+| ------------- | ----------------------------------------------- | --------------------------------- |
+| ``rnn``       | ``RNN``: h_t = tanh(W·[h_{t-1}, x_t] + b)       | Elman (1990)                      |
+| ``lstm``      | ``LSTM``: forget, input, output gates           | colah (2015), Gers et al. (2000)  |
+| ``peephole``  | ``PeepholeLSTM``: gates that look at C          | Gers & Schmidhuber (2000)         |
+| ``coupled``   | ``CoupledLSTM``: i_t = 1 − f_t                  | Greff et al. (2015), CIFG         |
+| ``gru``       | ``GRU``: update and reset gates (both forms)    | Cho et al. (2014), Chung et al.   |
+
+``_cell.py`` is the shared driver (sizes, seeded initialisation, input checks, the loop over time forward and back);
+``_ops.py`` the stable sigmoid. The public names are re-exported by ``lstm_lib`` itself (``lstm_lib.LSTM``).
+"""
