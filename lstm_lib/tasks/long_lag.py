@@ -1,18 +1,7 @@
-"""Synthetic sequence tasks with long time lags, generated on the fly (nothing is downloaded).
-
-Every generator returns ``(x, y)`` time-major, like the cells expect:
-
-- ``adding_problem``: x (T, B, 2) float (value, marker), y (B, 1) float; baseline MSE 1/6 ≈ 0.1667 (modern form),
-  ≈ 0.039 (Hochreiter & Schmidhuber's form at T = 100).
-- ``temporal_order``: x (T, B, 8) float one-hot, y (B,) int64 in {0, 1, 2, 3}; chance accuracy 1/4.
-- ``remember_first``: x (k + 1, B, n + m) float one-hot, y (B,) int64 in [0, n); chance accuracy 1/n.
-
-Every generator takes ``rng`` (a ``np.random.Generator``, for a stream of fresh batches in a training loop) or
-``seed`` (an int, for one reproducible batch); with neither it uses seed 0, so a notebook is reproducible by default.
-"""
+"""The long time-lag tasks of chapters 1–2 (Hochreiter & Schmidhuber 1997; Le, Jaitly & Hinton 2015)."""
 import numpy as np
 
-from .nn import _err, _float_dtype, _positive_int, _rng
+from ..nn import _err, _float_dtype, _positive_int, _rng
 
 __all__ = ["adding_problem", "temporal_order", "remember_first", "TEMPORAL_ORDER_SYMBOLS", "TEMPORAL_ORDER_CLASSES"]
 
