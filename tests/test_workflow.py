@@ -1,0 +1,65 @@
+"""The publishing workflow (.github/workflows/book.yml) cannot run here, so its promises are checked by reading it:
+valid YAML; it runs exactly the README's two commands, in order; it deploys _build/html to Pages only from a push
+to main, and a pull request builds and tests without deploying."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+
+
+def readme_commands() -> list[str]:
+    """The two commands of the README's English 'Run locally' block (comment lines dropped)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    english = text.split("## 中文")[0]
+    block = re.search(r"```bash\n(.*?)```", english.split("### Run locally")[1], re.S).group(1)
+    return [line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def workflow():
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def triggers(workflow):
+    return workflow.get("on", workflow.get(True))   # YAML 1.1 reads the key `on` as True
+
+
+def test_readme_has_two_commands():
+    assert len(readme_commands()) == 2
+
+
+def test_workflow_runs_the_readme_commands_in_order(workflow):
+    runs = [step.get("run", "") for step in workflow["jobs"]["build-and-test"]["steps"]]
+    positions = []
+    for command in readme_commands():
+        hits = [k for k, run in enumerate(runs) if run.strip() == command]
+        assert hits, f"the workflow does not run the README command {command!r}"
+        positions.append(hits[0])
+    assert positions == sorted(positions) and len(set(positions)) == 2
+
+
+def test_pull_requests_build_and_test(workflow):
+    on = triggers(workflow)
+    assert "pull_request" in on and on["push"]["branches"] == ["main"]
+    assert "if" not in workflow["jobs"]["build-and-test"]      # the tests run for every event
+
+
+def test_deploys_built_html_only_from_a_push_to_main(workflow):
+    deploy = workflow["jobs"]["deploy"]
+    condition = deploy["if"].replace(" ", "")
+    assert "github.event_name=='push'" in condition and "github.ref=='refs/heads/main'" in condition
+    assert deploy["needs"] == "build-and-test"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any(str(s.get("uses", "")).startswith("actions/deploy-pages@") for s in deploy["steps"])
+    uploads = [s for s in workflow["jobs"]["build-and-test"]["steps"]
+               if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@")]
+    assert len(uploads) == 1 and uploads[0]["with"]["path"] == "_build/html"
+    assert uploads[0]["if"].replace(" ", "") == condition
+    # nothing else in the workflow may write to the repository or Pages
+    assert workflow["permissions"] == {"contents": "read"}
