@@ -638,7 +638,7 @@ ANSWERS = ("remove", "collapse")
 QUESTION_POINTS = 1
 _EXERCISE_HEADING = re.compile(r"^#{2,4}\s+(?:Exercise|练习)\s*([A-Z]?\d+(?:\.\d+)*)", re.M)
 # sentences that promise a model answer; "the model answers 512 sequences" (a verb) is not one
-_PROMISE = re.compile(r"model answers?(?!\s+\d)|reference solutions?|参考答案|参考解答", re.I)
+_PROMISE = re.compile(r"model answers?\b(?!\s+\d)|reference solutions?|参考答案|参考解答", re.I)
 _PROMISE_REPLACEMENT = {"en": "Write your answer to each question in the answer cell below it.",
                         "zh": "请把每道思考题的答案写在题目下方的答案单元格里。"}
 
