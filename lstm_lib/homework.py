@@ -13,10 +13,15 @@ A *conceptual question* is one markdown cell: the question in language divs, the
 
 Command line::
 
-    python -m lstm_lib.homework --out DIR [--lang en|zh|both] NOTEBOOK...
+    python -m lstm_lib.homework --out DIR [--lang en|zh|both] [--answers remove|collapse] [--nbgrader] NOTEBOOK...
 
 writes one student notebook per input into DIR: solution regions replaced by a stub raising ``NotImplementedError``,
-model answers removed, outputs cleared, check cells and nbgrader metadata kept, prose reduced to one language on request.
+an answer cell (nbgrader: manually graded) after each question, model answers removed (``--answers collapse``: kept
+folded after the answer cell, for self-learners) and the sentences promising them rewritten, MyST made plain for
+JupyterLab/Colab (linked author-year citations and a reference list from ``book/references.bib``, ``{doc}`` links,
+``{ref}``/``{term}`` text, captions from the cell metadata shown), outputs cleared, check cells and nbgrader metadata
+kept, prose reduced to one language on request. ``--nbgrader`` writes nbgrader's ``source/`` notebooks instead
+(solutions kept, each model answer inside its answer cell, which ``generate_assignment`` empties).
 """
 import copy
 import re
