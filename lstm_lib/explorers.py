@@ -42,6 +42,7 @@ For tests and for readers who want the numbers: ``Explorer.values(i)`` (the vect
 from __future__ import annotations
 
 import base64
+import re
 import hashlib
 import io
 import json
@@ -122,7 +123,7 @@ class Explorer:
         return self._html
 
     def _repr_html_(self):
-        return self.html()
+        return with_trust_note(self.html())
 
     def __repr__(self):
         return f"<{self.title} — kernel-free explorer, {int(np.prod(self.shape))} frames>"
@@ -454,3 +455,26 @@ def sequence_stepper(cell=None, x=None, state=None):
     # the slider shows the text's step numbers t = 1, ..., T (frame k is step k + 1)
     return Explorer(title, [("time step <i>t</i> · 时间步", list(range(1, T + 1)))], compute, draw, background, mask,
                     fps=2, columns=columns)
+
+
+# ------------------------------------------------------------------------------------------------ untrusted notebooks
+TRUST_NOTE = ("⚠ This explorer needs JavaScript, which Jupyter does not run in a notebook it does not trust: run this "
+              "cell (Shift+Enter), or trust the notebook (JupyterLab: command palette ▸ “Trust Notebook”; Notebook: "
+              "File ▸ Trust Notebook). · 这个探索器需要 JavaScript，而 Jupyter 不会在未受信任的笔记本中运行脚本："
+              "请运行这个单元格（Shift+Enter），或信任该笔记本（JupyterLab：命令面板 ▸ “Trust Notebook”；"
+              "Notebook：File ▸ Trust Notebook）。")
+
+
+def with_trust_note(html):
+    """Wrap an explorer's HTML with a visible note on how to make it work, which its own script removes.
+
+    JupyterLab strips the scripts of HTML outputs in an untrusted notebook (one opened with outputs it did not
+    produce or sign), leaving sliders that do nothing; there the note stays and says what to do. Wherever the
+    script runs (the book, a trusted notebook, a cell just run) the note is removed before it is seen.
+    """
+    m = re.search(r'id="(lstmx-[0-9a-f]+)"', html)
+    note_id = (m.group(1) if m else "lstmx") + "-needs-js"
+    return (f'<div class="lstm-explorer-frame"><p id="{note_id}" class="lstm-explorer-needs-js" '
+            f'style="border:1px solid #D55E00;padding:4px 8px;margin:0 0 6px 0">{TRUST_NOTE}</p>\n{html}\n'
+            f'<script>(function(){{var n=document.getElementById("{note_id}");'
+            f'if(n)n.parentNode.removeChild(n);}})();</script></div>')

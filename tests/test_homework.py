@@ -146,8 +146,8 @@ def test_stub_keeps_signature_docstring_and_trailing_lines():
     assert lines[0] == "def clip_by_global_norm(grads, max_norm):"
     assert lines[1].strip().startswith('"""Scale all gradients')
     assert lines[2] == "    # your code here / 在此处写代码"
-    assert lines[3].startswith('    raise NotImplementedError("exercise clip_by_global_norm:')
-    assert "在此处写代码" in stub and "练习 clip_by_global_norm" in stub
+    assert lines[3] == '    raise NotImplementedError("clip_by_global_norm: not written yet / 尚未完成")'
+    assert "在此处写代码" in stub
     assert lines[-1] == "    return clipped, total"
     compile(stub, "<stub>", "exec")
 
@@ -178,8 +178,9 @@ def test_student_version_removes_solutions_and_keeps_checks(sample, tmp_path):
     assert SOLUTION_LINE not in text and "scale = max_norm" not in text
     assert MODEL_ANSWER_EN not in text and MODEL_ANSWER_ZH not in text
     assert 'class="solution"' not in text and "Model answer" not in text
-    assert len(nb.cells) == len(original.cells)
-    for before, after in zip(original.cells, nb.cells):
+    kept = [c for c in nb.cells if "generated" not in c.metadata.get("lstm_course", {})]
+    assert len(kept) == len(original.cells)
+    for before, after in zip(original.cells, kept):
         assert after.cell_type == before.cell_type
         assert after.metadata.get("nbgrader") == before.metadata.get("nbgrader")      # metadata intact
         assert after.metadata.get("tags") == before.metadata.get("tags")
@@ -196,7 +197,13 @@ def test_student_version_removes_solutions_and_keeps_checks(sample, tmp_path):
                 assert after.source == before.source
     assert any(c.outputs for c in original.cells if c.cell_type == "code")          # the test would notice outputs
     assert "Why does the gradient vanish" in text and "为什么梯度会" in text           # questions stay
-    assert nb.metadata["lstm_course"] == {"student_version": True, "lang": "both"}
+    assert nb.metadata["lstm_course"] == {"student_version": True, "lang": "both", "answers": "remove"}
+    # the question got an answer cell right after it, which nbgrader grades by hand
+    q = next(i for i, c in enumerate(nb.cells) if "Why does the gradient vanish" in c.source)
+    answer = nb.cells[q + 1]
+    assert answer.cell_type == "markdown" and answer.source == homework.MARKDOWN_STUB
+    assert answer.metadata["nbgrader"] == {"schema_version": 3, "grade": True, "solution": True, "locked": False,
+                                           "grade_id": "ch01-ex1-answer", "points": 1, "task": False}
 
 
 def test_lang_en_keeps_english_prose_only(sample, tmp_path):
@@ -284,7 +291,8 @@ def test_chapter_student_version(chapter, tmp_path):
         text = json.dumps(nb, ensure_ascii=False)
         assert "BEGIN SOLUTION" not in text and 'class="solution"' not in text
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-        for before, after in zip(original.cells, nb.cells):
+        kept = [c for c in nb.cells if "generated" not in c.metadata.get("lstm_course", {})]
+        for before, after in zip(original.cells, kept):
             assert after.metadata.get("nbgrader") == before.metadata.get("nbgrader")
         other = {"en": "lang-zh", "zh": "lang-en"}.get(lang)
         if other:
@@ -318,6 +326,7 @@ def test_cli_writes_student_versions(sample, tmp_path):
     result = cli("--out", tmp_path / "out", "--lang", "zh", sample)
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "已写入" in result.stdout and "2 solution(s)" in result.stdout
+    assert "1 answer cell(s)" in result.stdout
     nb = nbformat.read(tmp_path / "out" / sample.name, as_version=4)
     assert "lang-en" not in markdown(nb)
 

@@ -19,8 +19,40 @@ def _max_err(a, b):
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
 
 
+class CheckFailed(AssertionError):
+    """A failed check: an ``AssertionError`` whose traceback, in IPython and Jupyter, is the message alone.
+
+    IPython asks an exception for ``_render_traceback_()`` before formatting frames: a student sees the bilingual
+    message first and none of this library's frames; when the student's own function raised, its frames (and only
+    those outside ``lstm_lib``) follow the message. Plain Python and pytest show an ordinary AssertionError.
+    """
+
+    def _render_traceback_(self):
+        red, bold, reset = "\x1b[0;31m", "\x1b[1m", "\x1b[0m"
+        lines = [f"{red}{bold}AssertionError{reset}{red}: {self}{reset}"]
+        cause = self.__cause__
+        if cause is not None and not isinstance(cause, AssertionError):
+            import traceback
+
+            frames = [f for f in traceback.extract_tb(cause.__traceback__) if not _in_library(f.filename)]
+            if frames:
+                lines.append("")
+                lines.append("in your function / 在你的函数中:")
+                lines.extend(line.rstrip("\n") for line in traceback.format_list(frames))
+                lines.append(f"{type(cause).__name__}: {cause}")
+        return lines
+
+
+def _in_library(filename):
+    import os
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.abspath(filename).startswith(package + os.sep)
+
+
 def _fail(en, zh):
-    raise AssertionError(f"{en} / {zh}")
+    __tracebackhide__ = True          # pytest: start the report at the check cell's assert
+    raise CheckFailed(f"{en} / {zh}")
 
 
 def _bound(err, tiers=(1e-12, 1e-9, 1e-6, 1e-3)):
@@ -57,7 +89,7 @@ def _call(name, fn, args):
     except NotImplementedError:
         raise
     except Exception as err:  # any other error inside the student's code: say with which inputs it happened
-        raise AssertionError(
+        raise CheckFailed(
             f"{name} raised {type(err).__name__}: {err} — called with {_shapes(args)} / "
             f"{name} 抛出了 {type(err).__name__}：{err} —— 调用时的输入为 {_shapes(args)}") from err
 
