@@ -211,7 +211,7 @@ def lstm_step_backward(fn):
 def gate_saturation(fn):
     """Check ``fn(gate, low=0.1, high=0.9) -> (left, right)``: per unit, the fraction of entries of ``gate``
     (T, B, H) that are left-saturated (``< low``) and right-saturated (``> high``), each of shape (H,) — the
-    statistic of Karpathy, Johnson & Fei-Fei (2015, Section 4.2)."""
+    statistic of Karpathy, Johnson & Fei-Fei (2015)."""
     name, worst = "gate_saturation", 0.0
     for seed, (T, B, H) in zip(_SEEDS, ((7, 3, 5), (4, 6, 2), (9, 2, 4))):
         rng = np.random.default_rng(400 + seed)
