@@ -17,6 +17,7 @@ _CELLS = {
     "PeepholeLSTM": "cells.peephole",
     "CoupledLSTM": "cells.coupled",
     "GRU": "cells.gru",
+    "Stack": "cells.stack",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",

@@ -34,7 +34,8 @@ class Seq:
     """Optional embedding → recurrent cell → linear head, with ``params``/``grads`` like any layer.
 
     Args:
-        cell: any lstm_lib cell (``RNN``, ``LSTM``, ``PeepholeLSTM``, ``CoupledLSTM``, ``GRU``).
+        cell: any lstm_lib cell (``RNN``, ``LSTM``, ``PeepholeLSTM``, ``CoupledLSTM``, ``GRU``) or a ``Stack`` of
+            them (``predict`` runs a stack in eval mode: no dropout).
         head: ``nn.Linear(cell.hidden_size, K)``.
         embedding: ``nn.Embedding(V, cell.input_size)`` or None (then the input is already (T, B, D) floats).
         readout: ``"last"`` (out (B, K)) or ``"all"`` (out (T, B, K)).
@@ -117,7 +118,14 @@ class Seq:
 
     def predict(self, x):
         """The output of forward, without keeping anything for a backward pass."""
-        out = self.forward(x)
+        training = getattr(self.cell, "training", False)   # a Stack with dropout: evaluate without it
+        if training:
+            self.cell.training = False
+        try:
+            out = self.forward(x)
+        finally:
+            if training:
+                self.cell.training = True
         self._T = None
         if getattr(self.cell, "_saved", None) is not None:
             self.cell._saved = None                                        # drop the cell's cache too

@@ -13,7 +13,8 @@ from lstm_lib import homework
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-RAW_MYST = re.compile(r"\{[A-Za-z][\w:.-]*\}`|^\([^()\s]+\)=\s*$|^\s*(```+|:::+)\{", re.M)
+# a role `{name}` + backtick, not a subscript in code such as `h_{t-1}`; a `(label)=` target; a fenced directive
+RAW_MYST = re.compile(r"(?<![\w^_\\])\{[A-Za-z][\w:.-]*\}`|^\([^()\s]+\)=\s*$|^\s*(```+|:::+)\{", re.M)
 
 
 def fragments(markdown_answer):

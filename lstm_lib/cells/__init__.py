@@ -7,6 +7,7 @@
 | ``peephole``  | ``PeepholeLSTM``: gates that look at C          | Gers & Schmidhuber (2000)         |
 | ``coupled``   | ``CoupledLSTM``: i_t = 1 − f_t                  | Greff et al. (2015), CIFG         |
 | ``gru``       | ``GRU``: update and reset gates (both forms)    | Cho et al. (2014), Chung et al.   |
+| ``stack``     | ``Stack``: layers of any cells, h_t^0 = x_t     | Zaremba et al. (2014)             |
 
 ``_cell.py`` is the shared driver (sizes, seeded initialisation, input checks, the loop over time forward and back);
 ``_ops.py`` the stable sigmoid. The public names are re-exported by ``lstm_lib`` itself (``lstm_lib.LSTM``).

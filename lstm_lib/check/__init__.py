@@ -20,10 +20,10 @@ The references follow the course's notation (CONTRIBUTING.md): row vectors, ``[h
 from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is public, _bound is tested)
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
-from .ch05 import lstm_step
+from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
-           "gradient_norm_vs_lag", "rel_error"]
+           "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation"]
 
 
 

@@ -1,10 +1,10 @@
-"""Chapter 5, the LSTM step by step: one LSTM step forward."""
+"""Chapter 5, the LSTM step by step: one LSTM step forward, one step back, and the gate-saturation statistic."""
 
 import numpy as np
 
 from ._common import (
-    _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _fail, _lstm_gates, _lstm_step_ref, _max_err, _passed, _sigmoid,
-    _tuple)
+    _FD_TOL, _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _cell, _diagnose, _fail, _lstm_gates, _lstm_step_ref,
+    _max_err, _passed, _sigmoid, _tuple, _where, numerical_gradient, rel_error)
 
 
 def lstm_step(fn):
@@ -105,4 +105,144 @@ def lstm_step(fn):
               f" check i = σ(a[:, H:2H]), c_tilde = tanh(a[:, 2H:3H]) and the term i * c_tilde",
               f"输入门 i 或候选值 c_tilde 不对（c_t 的最大误差 {err_c:.2g}，c_prev = 0 时依然如此）：请检查 "
               f"i = σ(a[:, H:2H])、c_tilde = tanh(a[:, 2H:3H]) 与 i * c_tilde 这一项")
+    return _passed(name, worst)
+
+
+def _lstm_step_backward_ref(dh_t, dc_t, x_t, h_prev, c_prev, W, b):
+    """(dx_t, dh_prev, dc_prev, dW, db) by ``lstm_lib.LSTM.step_backward``."""
+    cell = _cell("LSTM", W, b)
+    _, cache = cell.step(x_t, (h_prev, c_prev))
+    cell.zero_grad()
+    dx_t, (dh_prev, dc_prev) = cell.step_backward((dh_t, dc_t), cache)
+    return dx_t, dh_prev, dc_prev, cell.grads["W"].copy(), cell.grads["b"].copy()
+
+
+def lstm_step_backward(fn):
+    """Check ``fn(dh_t, dc_t, x_t, h_prev, c_prev, W, b) -> (dx_t, dh_prev, dc_prev, dW, db)``, one LSTM step back.
+
+    ``dh_t`` and ``dc_t`` (B, H) are the gradients of the loss wrt the step's outputs ``h_t`` and ``c_t`` (``dc_t``
+    comes from the next step along the cell state). The backward pass in the four steps of the chapter, in reverse::
+
+        do      = dh_t * tanh(c_t)                      output gate
+        dc      = dc_t + dh_t * o * (1 - tanh(c_t)**2)  total gradient reaching C_t
+        di      = dc * c_tilde;  dc_tilde = dc * i      input gate and candidates
+        df      = dc * c_prev;   dc_prev  = dc * f      forget gate; the cell-state highway
+        da      = [df * f(1-f), di * i(1-i), dc_tilde * (1 - c_tilde**2), do * o(1-o)]    (B, 4H)
+        dW = [h_prev, x_t]^T @ da;  db = da.sum(0);  [dh_prev, dx_t] = da @ W^T
+
+    Each gradient is compared with ``lstm_lib.LSTM.step_backward`` and with centred finite differences of
+    ``sum(h_t * dh_t) + sum(c_t * dc_t)``. Recognised mistakes: ``dc_t`` not added (the gradient from the next step
+    along the cell state dropped), the path through ``h_t`` into ``c_t`` missing, ``dc_prev`` not multiplied by ``f``,
+    gate derivatives (σ' or tanh') missing.
+    """
+    name, worst, worst_fd = "lstm_step_backward", 0.0, 0.0
+    names = ("dx_t", "dh_prev", "dc_prev", "dW", "db")
+    for seed, (B, D, H) in zip(_SEEDS, _SHAPES):
+        rng = np.random.default_rng(300 + seed)
+        x_t, h_prev, c_prev = rng.normal(size=(B, D)), rng.normal(size=(B, H)) * 0.8, rng.normal(size=(B, H))
+        W, b = rng.normal(size=(H + D, 4 * H)) * 0.5, rng.normal(size=4 * H) * 0.5
+        dh_t, dc_t = rng.normal(size=(B, H)), rng.normal(size=(B, H))
+        args = {"dh_t": dh_t, "dc_t": dc_t, "x_t": x_t, "h_prev": h_prev, "c_prev": c_prev, "W": W, "b": b}
+        out = _tuple(name, _call(name, fn, args), names)
+        shapes = {"dx_t": (B, D), "dh_prev": (B, H), "dc_prev": (B, H), "dW": (H + D, 4 * H), "db": (4 * H,)}
+        out = {k: _array(name, k, v, shapes[k]) for k, v in zip(names, out)}
+        ref = dict(zip(names, _lstm_step_backward_ref(dh_t, dc_t, x_t, h_prev, c_prev, W, b)))
+        # finite differences of the true forward pass, loss = sum(h_t * dh_t) + sum(c_t * dc_t)
+        xs = {"dx_t": x_t.copy(), "dh_prev": h_prev.copy(), "dc_prev": c_prev.copy(), "dW": W.copy(), "db": b.copy()}
+
+        def loss():
+            h, c = _lstm_step_ref(xs["dx_t"], xs["dh_prev"], xs["dc_prev"], xs["dW"], xs["db"])
+            return float(np.sum(h * dh_t) + np.sum(c * dc_t))
+        num = {k: numerical_gradient(loss, xs[k], h=1e-3, points=4) for k in names}
+        # wrong variants: the reference with one term of the chain rule changed
+        g = _lstm_gates(x_t, h_prev, W, b)
+        f, i, c_tilde, o = g["f"], g["i"], g["c_tilde"], g["o"]
+        c_t = f * c_prev + i * c_tilde
+        tc = np.tanh(c_t)
+        hx = np.concatenate([h_prev, x_t], 1)
+
+        def grads(dc_carry=True, via_h=True, highway=True, dsig=True):
+            dc = (dc_t if dc_carry else 0) + (dh_t * o * (1 - tc ** 2) if via_h else 0)
+            sd = (lambda s: s * (1 - s)) if dsig else (lambda s: 1.0)
+            da = np.concatenate([dc * c_prev * sd(f), dc * c_tilde * sd(i), dc * i * (1 - c_tilde ** 2),
+                                 dh_t * tc * sd(o)], axis=1)
+            dhx = da @ W.T
+            return {"dx_t": dhx[:, H:], "dh_prev": dhx[:, :H], "dc_prev": dc * f if highway else dc,
+                    "dW": hx.T @ da, "db": da.sum(0)}
+        wrong = {"no_carry": grads(dc_carry=False), "no_via_h": grads(via_h=False),
+                 "no_highway": grads(highway=False), "no_dsig": grads(dsig=False)}
+        hints = {
+            "no_carry": ("dc_t, the gradient arriving along the cell state from the next step, is not added: "
+                         "dc = dc_t + dh_t * o * (1 - tanh(c_t)²)",
+                         "没有加上 dc_t（沿细胞状态从下一步传回的梯度）：dc = dc_t + dh_t * o * (1 - tanh(c_t)²)"),
+            "no_via_h": ("the path from h_t into c_t is missing: h_t = o * tanh(c_t) also depends on c_t, so "
+                         "dc = dc_t + dh_t * o * (1 - tanh(c_t)²)",
+                         "漏了从 h_t 到 c_t 的路径：h_t = o * tanh(c_t) 也依赖 c_t，所以 "
+                         "dc = dc_t + dh_t * o * (1 - tanh(c_t)²)"),
+            "no_highway": ("dc_prev must be dc * f: C_t = f * C_{t-1} + …, so one step back along the cell state "
+                           "multiplies by the forget gate",
+                           "dc_prev 应为 dc * f：C_t = f * C_{t-1} + …，沿细胞状态后退一步要乘以遗忘门"),
+            "no_dsig": ("the sigmoid derivatives are missing: a gate s = σ(a) has ds/da = s * (1 - s)",
+                        "漏了 sigmoid 的导数：门 s = σ(a) 的导数 ds/da = s * (1 - s)"),
+        }
+        for k in names:
+            err = _max_err(out[k], ref[k])
+            worst = max(worst, err)
+            if err > _FORWARD_TOL * max(1.0, float(np.max(np.abs(ref[k])))):
+                rel = rel_error(out[k], num[k])
+                mistake = _diagnose(out[k], {m: v[k] for m, v in wrong.items()})
+                hint = hints.get(mistake, (
+                    "go back through the four steps: do = dh_t * tanh(c_t); dc = dc_t + dh_t * o * (1 - tanh²(c_t)); "
+                    "di = dc * c_tilde, dc_tilde = dc * i; df = dc * c_prev, dc_prev = dc * f; then da, dW, db",
+                    "按四个步骤倒着走：do = dh_t * tanh(c_t)；dc = dc_t + dh_t * o * (1 - tanh²(c_t))；"
+                    "di = dc * c_tilde，dc_tilde = dc * i；df = dc * c_prev，dc_prev = dc * f；再求 da、dW、db"))
+                at = _where(np.unravel_index(np.argmax(np.abs(out[k] - ref[k])), ref[k].shape))
+                _fail(f"{k} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at "
+                      f"{k}{at}): {hint[0]}",
+                      f"{k} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {k}{at}）：{hint[1]}")
+            rel = rel_error(out[k], num[k])
+            worst_fd = max(worst_fd, rel)
+            if rel > _FD_TOL:
+                _fail(f"{k} disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",
+                      f"{k} 与有限差分不符（相对误差 {rel:.2g}）；是否用 float64 计算？")
+    return _passed(name, worst, fd=worst_fd)
+
+
+def gate_saturation(fn):
+    """Check ``fn(gate, low=0.1, high=0.9) -> (left, right)``: per unit, the fraction of entries of ``gate``
+    (T, B, H) that are left-saturated (``< low``) and right-saturated (``> high``), each of shape (H,) — the
+    statistic of Karpathy, Johnson & Fei-Fei (2015)."""
+    name, worst = "gate_saturation", 0.0
+    for seed, (T, B, H) in zip(_SEEDS, ((7, 3, 5), (4, 6, 2), (9, 2, 4))):
+        rng = np.random.default_rng(400 + seed)
+        gate = _sigmoid(rng.normal(0, 3, size=(T, B, H)))
+        gate[0, 0, 0], gate[1, 0, -1] = 0.1, 0.9            # on the thresholds: neither (strict inequalities)
+        for low, high in ((0.1, 0.9), (0.2, 0.7)):
+            args = {"gate": gate, "low": low, "high": high}
+            left, right = _tuple(name, _call(name, fn, args), ("left", "right"))
+            if np.shape(left) != (H,) and np.shape(left) in ((T, B), (T, H), (B, H), (T,), (B,), ()):
+                _fail(f"{name}: left has shape {np.shape(left)}, expected {(H,)}: one fraction per unit, averaged "
+                      f"over time and batch (axes 0 and 1)",
+                      f"{name}：left 的形状是 {np.shape(left)}，应为 {(H,)}：每个隐藏单元一个比例，对时间与批次（轴 0 和 1）取平均")
+            left, right = _array(name, "left", np.asarray(left, float), (H,)), \
+                _array(name, "right", np.asarray(right, float), (H,))
+            ref_l, ref_r = (gate < low).mean(axis=(0, 1)), (gate > high).mean(axis=(0, 1))
+            if _max_err(left, ref_r) <= _FORWARD_TOL and _max_err(right, ref_l) <= _FORWARD_TOL:
+                _fail(f"{name}: left and right are swapped: left-saturated means below low (gate near 0, closed)",
+                      f"{name}：left 与 right 弄反了：左饱和指低于 low（门接近 0，关闭）")
+            if low == 0.2 and _max_err(left, (gate < 0.1).mean(axis=(0, 1))) <= _FORWARD_TOL:
+                _fail(f"{name}: the thresholds low and high are ignored (0.1 and 0.9 hard-coded?)",
+                      f"{name}：没有使用阈值 low 和 high（是否写死了 0.1 与 0.9？）")
+            if _max_err(left, (gate <= low).mean(axis=(0, 1))) <= _FORWARD_TOL and \
+                    _max_err(left, ref_l) > _FORWARD_TOL:
+                _fail(f"{name}: use strict inequalities: a value exactly at low = {low} is not saturated",
+                      f"{name}：请使用严格不等号：恰好等于 low = {low} 的值不算饱和")
+            for what, out, ref in (("left", left, ref_l), ("right", right, ref_r)):
+                err = _max_err(out, ref)
+                worst = max(worst, err)
+                if err > _FORWARD_TOL:
+                    _fail(f"{what} wrong (max error {err:.2g}): the fraction of gate values "
+                          f"{'< low' if what == 'left' else '> high'} per unit, over all steps and sequences",
+                          f"{what} 不对（最大误差 {err:.2g}）：应为每个隐藏单元在所有时间步与序列上门值 "
+                          f"{'< low' if what == 'left' else '> high'} 的比例")
     return _passed(name, worst)
