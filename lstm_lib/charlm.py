@@ -195,7 +195,7 @@ def load(path, dtype=np.float64):
 def colour_text(text, values, ax=None, width=40, title=None, vmax=None):
     """Draw ``text`` one character per box, each box coloured by ``values`` (one number per character, e.g. one
     unit's cell state): blue negative, red positive (``RdBu_r``), on a grid ``width`` characters wide; a newline
-    starts a new row (and is drawn as ``↵``). Returns the axes. Karpathy, Johnson & Fei-Fei (2015) show their
+    starts a new row (its box is drawn, without a glyph). Returns the axes. Karpathy, Johnson & Fei-Fei (2015) show their
     "interpretable cells" this way."""
     import matplotlib.pyplot as plt
     from . import fonts
@@ -206,7 +206,7 @@ def colour_text(text, values, ax=None, width=40, title=None, vmax=None):
                    f"colour_text：每个字符应对应一个数值（共 {len(text)} 个），实际为 {len(values)} 个")
     cells, row, col = [], 0, 0
     for ch, v in zip(text, values):
-        cells.append((row, col, "↵" if ch == "\n" else ch, v))
+        cells.append((row, col, "" if ch == "\n" else ch, v))
         col += 1
         if ch == "\n" or col == width:
             row, col = row + 1, 0
@@ -217,8 +217,7 @@ def colour_text(text, values, ax=None, width=40, title=None, vmax=None):
     cmap = plt.get_cmap("RdBu_r")
     for r, c, ch, v in cells:
         ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=cmap(0.5 + 0.5 * v / vmax), lw=0))
-        ax.text(c + 0.5, -r - 0.5, ch, ha="center", va="center", fontsize=9,
-                color="0.55" if ch == "↵" else "black")
+        ax.text(c + 0.5, -r - 0.5, ch, ha="center", va="center", fontsize=9)
     ax.set_xlim(0, width)
     ax.set_ylim(-max(rows, 1), 0)
     ax.set_axis_off()
