@@ -7,7 +7,7 @@ Run (unset the two OpenBLAS variables for this command only, if the machine sets
 ``--cpu-time`` (only with ``--threads 1``) times with the process's CPU clock instead of the wall clock: on a machine
 shared with other jobs it leaves out the time this process spends waiting for a core.
 
-One process, float32, sizes (T, B, D, H) = (64, 32, 64, 128) and (32, 32, 256, 512). The three implementations get
+One process, float32 (or ``--dtype float64``), sizes (T, B, D, H) = (64, 32, 64, 128) and (32, 32, 256, 512). The three implementations get
 the same weights and inputs; their outputs and input gradients are compared before timing (so a fast wrong answer
 cannot win). Timing rounds are interleaved (ours, torch, naive, ours, ...) so that a change in machine load hits all
 three alike. Reported per implementation: the minimum (the best estimate of the cost on an idle machine: load only
@@ -126,11 +126,11 @@ def machine():
     return "\n".join(lines)
 
 
-def bench(size, repeats, rng, clock=time.perf_counter):
+def bench(size, repeats, rng, clock=time.perf_counter, dtype=np.float32):
     T, B, D, H = size
-    cell = lstm_lib.LSTM(D, H, seed=0, dtype=np.float32)
-    x = rng.standard_normal((T, B, D)).astype(np.float32)
-    dy = rng.standard_normal((T, B, H)).astype(np.float32)
+    cell = lstm_lib.LSTM(D, H, seed=0, dtype=dtype)
+    x = rng.standard_normal((T, B, D)).astype(dtype)
+    dy = rng.standard_normal((T, B, H)).astype(dtype)
     naive = NaiveLSTM(cell)
 
     def run_ours():
@@ -143,7 +143,7 @@ def bench(size, repeats, rng, clock=time.perf_counter):
 
     runs = {"lstm_lib": run_ours, "naive numpy": run_naive}
     if torch is not None:
-        module = torch.nn.LSTM(D, H)
+        module = torch.nn.LSTM(D, H).to(torch.float64 if dtype == np.float64 else torch.float32)
         module.load_state_dict({k: torch.from_numpy(v) for k, v in cell.to_torch().items()})
         xt = torch.from_numpy(x).requires_grad_(True)
         dyt = torch.from_numpy(dy)
@@ -179,6 +179,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--threads", type=int, default=None, help="limit BLAS/torch threads (default: library defaults)")
     ap.add_argument("--cpu-time", action="store_true", help="CPU clock instead of wall clock (needs --threads 1)")
+    ap.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     args = ap.parse_args()
     if args.cpu_time and args.threads != 1:
         ap.error("--cpu-time needs --threads 1 (with more threads the CPU clock adds up the threads, spinning included)")
@@ -195,7 +196,8 @@ def main():
     print("| --- | --- | --- | --- | --- | --- |")
     rng = np.random.default_rng(0)
     for size in SIZES:
-        t = bench(size, args.repeats, rng, time.process_time if args.cpu_time else time.perf_counter)
+        t = bench(size, args.repeats, rng, time.process_time if args.cpu_time else time.perf_counter,
+                  np.dtype(args.dtype).type)
 
         def fmt(name):
             if name not in t:
@@ -212,7 +214,7 @@ def main():
     print()
     print(f"- load average after: {os.getloadavg()[0]:.2f}; threads limit: {args.threads or 'library default'}; "
           f"repeats: {args.repeats}; clock: {'process CPU' if args.cpu_time else 'wall'}; "
-          f"each cell: min / median of forward+backward in ms, float32")
+          f"each cell: min / median of forward+backward in ms, {args.dtype}")
     if limiter is not None:
         limiter.unregister()
 

@@ -21,6 +21,7 @@ _CELLS = {
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
+    "corpus", "charlm",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

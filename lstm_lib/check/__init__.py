@@ -21,9 +21,10 @@ from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch05 import gate_saturation, lstm_step, lstm_step_backward
+from .ch08 import sample_next
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
-           "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation"]
+           "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next"]
 
 
 
