@@ -17,6 +17,9 @@ _CELLS = {
     "PeepholeLSTM": "cells.peephole",
     "CoupledLSTM": "cells.coupled",
     "GRU": "cells.gru",
+    "GreffLSTM": "cells.greff",
+    "ClockworkRNN": "cells.clockwork",
+    "DepthGatedLSTM": "cells.depth_gated",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
