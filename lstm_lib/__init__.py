@@ -18,6 +18,9 @@ _CELLS = {
     "CoupledLSTM": "cells.coupled",
     "GRU": "cells.gru",
     "Stack": "cells.stack",
+    "GreffLSTM": "cells.greff",
+    "ClockworkRNN": "cells.clockwork",
+    "DepthGatedLSTM": "cells.depth_gated",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",

@@ -22,9 +22,11 @@ from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 from .ch08 import sample_next
+from .ch06 import coupled_step, gru_flip_z
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
-           "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next"]
+           "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
+           "coupled_step", "gru_flip_z"]
 
 
 
