@@ -303,7 +303,7 @@ def gate_explorer(cell=None, x_hat=None, h_hat=None, c_prev=None,
     if (H, D) != (ex_cell.hidden_size, ex_cell.input_size) and (x_hat is None or h_hat is None or c_prev is None):
         raise ValueError(f"gate_explorer: a cell with H={H}, D={D} (not the example's H={ex_cell.hidden_size}, "
                          f"D={ex_cell.input_size}) needs x_hat ({D},), h_hat ({H},) and c_prev ({H},) / "
-                         f"gate_explorer：H={H}、D={D} 的细胞（不是示例的尺寸）需要同时给出 x_hat ({D},)、"
+                         f"gate_explorer：H={H}、D={D} 的 LSTM 单元（不是示例的尺寸）需要同时给出 x_hat ({D},)、"
                          f"h_hat ({H},) 和 c_prev ({H},)")
     x_hat = _vector("x_hat", ex_x if x_hat is None else x_hat, D)
     h_hat = _vector("h_hat", ex_h if h_hat is None else h_hat, H)
