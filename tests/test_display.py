@@ -3,7 +3,7 @@
 lstm_lib.diagrams._display.figure_png renders at 200 dpi, reports its CSS size (half the pixels) and writes
 ``lstm:text`` = ``min_pt=…;width_in=…`` into the PNG; the browser test uses that record on the built pages. Here the
 same rule is checked on every figure of lstm_lib.diagrams.FIGURES without a browser: shown at 100 CSS px per inch,
-shrunk to the 688 px column of a 1280 px page when wider, the smallest text is at least 11 px.
+shrunk to the 672 px column of a 1280 px page when wider, the smallest text is at least 11 px.
 """
 from __future__ import annotations
 

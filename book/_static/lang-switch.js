@@ -306,9 +306,9 @@
       "h1, h2, h3, h4, h5, h6, .bd-sidenav a, .caption-text, .logo__title, .page-toc a, .prev-next-title, " +
       "th, summary, summary p, .admonition-title, .component-author, .lang-switch-label, .toggle-button, " +
       "figcaption p, .search a, #search-results a, .breadcrumb-item, .sd-card-title, caption, dt, a.reference, " +
-      "strong, .prev-next-info p, .toctree-wrapper .caption-text");
+      "strong, .prev-next-info p, .toctree-wrapper .caption-text, td, td p, li");
     for (var s = 0; s < lines.length; s++) {
-      if (lines[s].closest(".lang-en, .lang-zh, pre, code, .cell_output, [data-lang-switch] button")) continue;
+      if (lines[s].closest(".lang-en, .lang-zh, pre, code, .cell_output, .bilingual, [data-lang-switch] button")) continue;
       splitElement(lines[s]);
     }
     // bilingual link text inside one-language prose: keep that language

@@ -47,9 +47,9 @@ def heat(v):
     return tint(OI["orange"] if v >= 0 else OI["blue"], 0.85 * abs(v))
 
 
-# Legibility: the book shows a figure at 100 CSS px per inch, shrunk to the column (688 px at a 1280 px window)
+# Legibility: the book shows a figure at 100 CSS px per inch, shrunk to the column (672 px at a 1280 px window)
 # when wider. Text must stay >= 11 CSS px there: 11 px = 7.92 pt at 100 px/in, more in a shrunk figure.
-COLUMN_PX = 688
+COLUMN_PX = 672
 MIN_TEXT_PX = 11.0
 
 
