@@ -56,7 +56,7 @@ OVERFLOW = """() => {
 # Visible text nodes with Han characters, outside what may stay bilingual.
 VISIBLE_HAN = """() => {
   const HAN = /[\\u3400-\\u9fff\\uf900-\\ufaff]/;
-  const EXEMPT = 'pre, code, .cell_output, .output, [data-lang-switch], .bilingual, .avoid, mjx-container, ' +
+  const EXEMPT = 'pre, code, .cell_output, .output, [data-lang-switch], .bilingual, .avoid, mjx-container, [lang|="zh"], ' +
                  'script, style, noscript, dialog:not([open]), .d-print-only, #jb-print-toc, #print-main-content';
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -304,7 +304,7 @@
 
     var lines = document.querySelectorAll(
       "h1, h2, h3, h4, h5, h6, .bd-sidenav a, .caption-text, .logo__title, .page-toc a, .prev-next-title, " +
-      "th, summary, summary p, .admonition-title, .component-author, .lang-switch-label, .toggle-button, " +
+      "th, th p, summary, summary p, .admonition-title, .component-author, .lang-switch-label, .toggle-button, " +
       "figcaption p, .search a, #search-results a, .breadcrumb-item, .sd-card-title, caption, dt, a.reference, " +
       "strong, .prev-next-info p, .toctree-wrapper .caption-text, td, td p, li");
     for (var s = 0; s < lines.length; s++) {
