@@ -291,3 +291,23 @@ def test_chinese_renders_without_system_cjk_fonts(browser_without_cjk_fonts, ser
     assert result["boxes"], "this Chromium still finds a system CJK font; the test would prove nothing"
     assert "loaded" in result["loaded"], f"the book's CJK web font was not loaded: {result}"
     assert result["distinct"], "Chinese characters render as identical boxes: the web font does not cover them"
+
+
+def test_search_snippets_do_not_start_with_the_switch(browser, server):
+    from urllib.parse import quote
+
+    context, page = open_mode(browser, server, "book/glossary", "en")
+    try:
+        page.goto(f"{server}/search.html?q={quote('gate')}", wait_until="load")
+        page.wait_for_function(
+            "() => /found|match/i.test(document.querySelector('#search-results .search-summary')?.textContent || '')",
+            timeout=20000)
+        page.wait_for_function("() => document.querySelectorAll('#search-results p.context').length > 0",
+                               timeout=20000)
+        snippets = page.evaluate("() => Array.from(document.querySelectorAll('#search-results p.context'))"
+                                 ".map(p => p.textContent)")
+    finally:
+        context.close()
+    assert snippets
+    bad = [s[:60] for s in snippets if "Read in" in s or "EN + 中文" in s]
+    assert not bad, f"search snippets quote the reading switch: {bad}"

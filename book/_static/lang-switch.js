@@ -342,6 +342,14 @@
       });
     }
     wireMenu();
+    // Search results: Sphinx quotes the start of each page's text, which would be the switch's label and buttons
+    if (window.Search && typeof window.Search.htmlToText === "function" && !window.Search.lstmWrapped) {
+      var htmlToText = window.Search.htmlToText;
+      window.Search.htmlToText = function (html, anchor) {
+        return htmlToText(String(html).replace(/<div class="lang-switch"[\s\S]*?<\/div>/, ""), anchor);
+      };
+      window.Search.lstmWrapped = true;
+    }
     apply(document.documentElement.getAttribute("data-lang"));
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
