@@ -148,16 +148,19 @@ class Explorer:
         controls = []
         for k, (label, vals) in enumerate(self.controls):
             controls.append(
-                f'<label style="display:inline-block;margin:2px 14px 2px 0">{label} '
+                # display:contents: label, slider and readout are cells of the controls' grid, so every slider
+                # starts at the same x and the readouts form a column (on a phone the grid keeps them on one row)
+                f'<label style="display:contents"><span>{label}</span>'
                 f'<input type="range" min="0" max="{len(vals) - 1}" step="1" value="{self.start[k]}" '
-                f'data-k="{k}" data-vals="{",".join(_fmt(v) for v in vals)}" style="vertical-align:middle"> '
-                f'<output style="display:inline-block;min-width:3.2em;font-family:monospace"></output></label>')
-        play = ('<button type="button" data-role="play" style="margin-right:10px">▶ play · 播放</button>'
-                if self.fps else "")
-        return f"""<div id="{uid}" class="lstm-explorer" style="max-width:{W}px;font-size:13px">
+                f'data-k="{k}" data-vals="{",".join(_fmt(v) for v in vals)}" style="width:100%;margin:0">'
+                f'<output style="font-family:monospace;font-size:14px;text-align:right"></output></label>')
+        play = ('<button type="button" data-role="play" style="font:inherit;font-weight:600;padding:5px 16px;'
+                'margin:8px 0 2px;border:1px solid #0072B2;border-radius:18px;background:#0072B2;color:#fff;'
+                'cursor:pointer">▶ play · 播放</button>' if self.fps else "")
+        return f"""<div id="{uid}" class="lstm-explorer" style="max-width:{W}px;font-size:14px">
 <svg viewBox="0 0 {W} {H}" width="100%" role="img" aria-label="{self.title}">
 <image href="data:image/png;base64,{png}" width="{W}" height="{H}"/><g data-role="cells">{cells}</g></svg>
-<div>{play}{''.join(controls)}</div>
+<div>{play}</div><div style="display:grid;grid-template-columns:minmax(6em,max-content) minmax(90px,1fr) 3.6em;gap:6px 10px;align-items:center;margin-top:6px">{''.join(controls)}</div>
 <script>
 (function(){{
 var root=document.getElementById("{uid}"),D={payload};
@@ -304,7 +307,7 @@ def gate_explorer(cell=None, x_hat=None, h_hat=None, c_prev=None,
     if (H, D) != (ex_cell.hidden_size, ex_cell.input_size) and (x_hat is None or h_hat is None or c_prev is None):
         raise ValueError(f"gate_explorer: a cell with H={H}, D={D} (not the example's H={ex_cell.hidden_size}, "
                          f"D={ex_cell.input_size}) needs x_hat ({D},), h_hat ({H},) and c_prev ({H},) / "
-                         f"gate_explorer：H={H}、D={D} 的细胞（不是示例的尺寸）需要同时给出 x_hat ({D},)、"
+                         f"gate_explorer：H={H}、D={D} 的 LSTM 单元（不是示例的尺寸）需要同时给出 x_hat ({D},)、"
                          f"h_hat ({H},) 和 c_prev ({H},)")
     x_hat = _vector("x_hat", ex_x if x_hat is None else x_hat, D)
     h_hat = _vector("h_hat", ex_h if h_hat is None else h_hat, H)

@@ -108,4 +108,7 @@ def use_cjk_font() -> str:
     sans = [name for name in matplotlib.rcParams["font.sans-serif"] if name not in ("DejaVu Sans", _chosen)]
     matplotlib.rcParams["font.sans-serif"] = [_chosen, "DejaVu Sans", *sans]
     matplotlib.rcParams["font.family"] = ["sans-serif"]
+    # in a notebook: show Figures as 2x PNGs that record their smallest text (lstm_lib.diagrams._display)
+    from .diagrams import _display
+    _display.register()
     return _chosen

@@ -216,3 +216,64 @@ def test_launch_buttons_for_notebooks(built_html):
         text = html_of(built_html, docname).read_text(encoding="utf-8")
         assert "mybinder.org/v2/gh/" in text, f"{docname}: no Binder launch button"
         assert "colab.research.google.com/github/" in text, f"{docname}: no Colab launch button"
+
+
+CITATION = re.compile(r'<a class="reference internal" href="[^"]*references\.html#([\w-]+)"[^>]*>(.*?)</a>', re.S)
+LABEL = re.compile(r'<div class="citation" id="([\w-]+)"[^>]*>\s*<span class="label"><span class="fn-bracket">\[</span>'
+                   r'(.*?)<span class="fn-bracket">\]', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def citation_mismatches(labels: dict[str, str], citations: list[tuple[str, str]]) -> list[str]:
+    """Citations whose text is not the References label of the entry they link to. {cite:p} prints the whole label
+    ("Olah, 2015"); {cite:t} links the names and the year separately ("Gers and Schmidhuber" … "2000")."""
+    bad = []
+    for target, text in citations:
+        text = " ".join(TAG.sub("", text).split())
+        label = labels.get(target)
+        if label is None:
+            bad.append(f"{text!r} links to #{target}, which is not an entry of the References page")
+        elif not (text == label or label.startswith(text + ",") or label.endswith(", " + text)
+                  or label.rstrip("abcdefghijklmnopqrstuvwxyz") == text):
+            bad.append(f"{text!r} is labelled [{label}] on the References page")
+    return bad
+
+
+def test_reference_labels_match_citations(built_html):
+    refs = html_of(built_html, "book/references").read_text(encoding="utf-8")
+    labels = {k: " ".join(TAG.sub("", v).split()) for k, v in LABEL.findall(refs)}
+    assert labels, "the References page has no labelled entry"
+    citations = []
+    for docname in toc_files():
+        citations += CITATION.findall(html_of(built_html, docname).read_text(encoding="utf-8"))
+    assert citations, "no page cites anything; the check below checked nothing"
+    bad = citation_mismatches(labels, citations)
+    assert not bad, "\n".join(bad[:30])
+
+
+def test_citation_check_catches_numbered_labels():
+    """Negative control: the numbered labels of pybtex's plain style ([1], [2]) do not match author–year citations."""
+    assert citation_mismatches({"id2": "1"}, [("id2", "Olah, 2015")]) == ["'Olah, 2015' is labelled [1] on the References page"]
+    assert citation_mismatches({"id2": "Olah, 2015"}, [("id2", "Olah, 2015")]) == []
+    assert citation_mismatches({"id7": "Bengio et al., 1994"}, [("id7", "Bengio <em>et al.</em>, 1994")]) == []
+
+
+def test_cjk_web_font_is_a_subset_of_the_book(built_html):
+    """The CJK web font exists, is small, covers every Han character of every built page, and is declared."""
+    from fontTools.ttLib import TTFont
+
+    fonts = list((built_html / "_static" / "fonts").glob("lstm-cjk.woff*"))
+    assert len(fonts) == 1, f"expected one CJK subset font in _static/fonts, found {fonts}"
+    size = fonts[0].stat().st_size
+    assert size < 600 * 1024, f"the CJK subset is {size // 1024} KiB; it should be a few hundred KiB at most"
+    cmap = TTFont(str(fonts[0])).getBestCmap()
+    missing = set()
+    for docname in toc_files():
+        text = html_of(built_html, docname).read_text(encoding="utf-8")
+        missing |= {ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ord(ch) not in cmap}
+    assert not missing, f"{len(missing)} Han characters of the book are not in the subset: {''.join(sorted(missing))[:80]}"
+    assert len(cmap) < 5000, f"the subset maps {len(cmap)} characters: it is not a subset of the book's"
+    css = (built_html / "_static" / "fonts" / "lstm-cjk.css").read_text(encoding="utf-8")
+    assert "LSTM Course CJK" in css and fonts[0].name in css
+    page = html_of(built_html, toc_files()[0]).read_text(encoding="utf-8")
+    assert "_static/fonts/lstm-cjk.css" in page

@@ -44,11 +44,23 @@ def markdown_units() -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------------------------
 # 1. terms
 
-AVOID_SPAN = re.compile(r'<span class="avoid">.*?</span>', re.S)
+AVOID_SPAN = re.compile(r'<span class="avoid[^"]*">.*?</span>', re.S)
+
+
+ZH_BLOCK = re.compile(r'<div class="lang-zh">(.*?)</div>', re.S)
+CODE_SPAN = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|https?://\S+")
+
+
+def _blank(match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def find_forbidden(text: str, terms=TERMS) -> list[tuple[str, str, int]]:
-    """[(variant, canonical, line)] for each forbidden variant in text."""
+    """[(variant, canonical, line)] for each forbidden variant in text.
+
+    Plain variants (``forbidden``) anywhere; patterns (``forbidden_re``) anywhere outside inline code and link targets;
+    ``forbidden_zh_re`` patterns only inside <div class="lang-zh"> blocks, outside inline code and link targets.
+    For a pattern the reported variant is the matched text and the canonical term is the entry's ``say``."""
     text = AVOID_SPAN.sub(lambda m: " " * len(m.group(0)), text)  # keep offsets, hence line numbers
     lowered = text.lower()
     protected = []  # (start, end) of canonical terms and allowed phrases
@@ -63,11 +75,26 @@ def find_forbidden(text: str, terms=TERMS) -> list[tuple[str, str, int]]:
                 if any(a <= m.start() and m.end() <= b for a, b in protected):
                     continue
                 spans.append((m.start(), m.end(), variant, entry["zh"]))
+    prose = CODE_SPAN.sub(_blank, text)          # same length: offsets still hold
+    zh_only = " " * len(prose)
+    for block in ZH_BLOCK.finditer(prose):
+        zh_only = zh_only[:block.start(1)] + block.group(1) + zh_only[block.end(1):]
+    for entry in terms:
+        for key, where in (("forbidden_re", prose), ("forbidden_zh_re", zh_only)):
+            for rule in entry.get(key, []):
+                for m in re.finditer(rule["re"], where):
+                    if any(a <= m.start() and m.end() <= b for a, b in protected):
+                        continue
+                    spans.append((m.start(), m.end(), m.group(0), rule["say"]))
     # report 通过时间反向传播 once, not also the 时间反向传播 inside it
     spans = [s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0]
                                          for o in spans)]
-    return [(variant, canonical, text.count("\n", 0, start) + 1)
-            for start, _, variant, canonical in sorted(spans)]
+    seen, unique = set(), []
+    for s in sorted(spans):
+        if (s[0], s[1]) not in seen:
+            seen.add((s[0], s[1]))
+            unique.append(s)
+    return [(variant, canonical, text.count("\n", 0, start) + 1) for start, _, variant, canonical in unique]
 
 
 def test_terms_yml_is_consistent():
@@ -84,12 +111,21 @@ def test_terms_yml_is_consistent():
 
 
 def test_glossary_lists_every_term():
-    """book/glossary.md shows each canonical term and each forbidden variant (as <span class="avoid">)."""
+    """book/glossary.md shows each canonical term, each mistranslation as <span class="avoid">, and each accepted
+    alternative of another text as <span class="avoid alternative"> with its source named on the same line."""
     glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
     for entry in TERMS:
         assert entry["zh"] in glossary, f"glossary.md lacks the canonical term {entry['zh']} ({entry['en']})"
+        alternatives = {a["zh"]: a["source"] for a in entry.get("alternatives", [])}
         for variant in entry["forbidden"]:
-            assert f'<span class="avoid">{variant}</span>' in glossary, f"glossary.md does not show {variant} as avoided"
+            if variant in alternatives:
+                line = next((l for l in glossary.splitlines()
+                             if f'<span class="avoid alternative">{variant}</span>' in l), None)
+                assert line is not None, f"glossary.md does not show {variant} as another text's rendering"
+                source = alternatives[variant].split()[0]
+                assert source in line, f"glossary.md shows {variant} without naming its source ({source})"
+            else:
+                assert f'<span class="avoid">{variant}</span>' in glossary, f"glossary.md does not show {variant} as avoided"
 
 
 @pytest.mark.parametrize("label, text", markdown_units(), ids=lambda v: v if "\n" not in v and len(v) < 80 else "")
@@ -110,9 +146,30 @@ def test_checker_flags_a_variant():
     assert hits == [("单元状态", "细胞状态", 3)]
     assert find_forbidden("随时间反向传播把梯度传回去；偏差-方差权衡；细胞状态。") == []
     assert find_forbidden("通过时间反向传播") == [("通过时间反向传播", "随时间反向传播", 1)]
-    assert find_forbidden("偏置不是偏差。") == [("偏差", "偏置", 1)]
+    assert [v for v, _, _ in find_forbidden("偏差项 $b$ 初始化为 0。")] == ["偏差项"]
     assert find_forbidden('不要写 <span class="avoid">单元状态</span>。') == []
     assert find_forbidden("Cell状态") == [("cell状态", "细胞状态", 1)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("LSTM 细胞的输入", ["细胞"]),                                  # a cell is 单元
+    ("细胞状态沿顶部流动。", []),
+    ("这是一个概念题。", ["概念题"]),
+    ("运行检查单元即可。", ["检查单元"]),
+    ("运行检查单元格即可。", []),
+    ("用时间差分学习。", []),                                        # temporal difference, not a time lag
+    ("遗忘门偏差 $b_f$ 很大", ["门偏差"]),
+    ("估计有偏差，偏差-方差权衡。", []),                              # ordinary uses of 偏差
+    ("调用程序库；数据库；仓库。", []),
+    ("调用这个库。", ["库"]),
+    ("把环路展开；不要写展开循环。", ["展开循环"]),
+    ('<div class="lang-zh">\n\n打开 notebook 运行。\n\n</div>', ["notebook"]),
+    ('<div class="lang-zh">\n\n打开 `notebooks/01_x.ipynb`。\n\n</div>', []),
+    ('<div class="lang-en">\n\nOpen the notebook.\n\n</div>', []),
+    ("d2l-zh 写作隐状态。", ["隐状态"]),
+])
+def test_checker_catches_the_mix(text, expected):
+    assert [variant for variant, _, _ in find_forbidden(text)] == expected
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -282,3 +339,14 @@ def test_structure_lint_accepts_the_convention():
 def test_structure_lint_catches(bad, expected):
     problems = lint_structure(bad)
     assert any(expected in p for p in problems), problems
+
+
+def test_library_messages_use_the_terms():
+    """lstm_lib's Chinese strings (errors, captions, plot labels) follow the glossary too: no 细胞 for a cell."""
+    hits = []
+    for path in sorted((ROOT / "lstm_lib").rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for variant, canonical, _ in find_forbidden(line):
+                if variant.startswith("细胞"):
+                    hits.append(f"{path.relative_to(ROOT)} line {n}: '{variant}' -> '{canonical}'")
+    assert not hits, "\n".join(hits)

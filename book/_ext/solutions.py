@@ -2,7 +2,7 @@
 
 Normal build
     Every solution code cell (nbgrader ``solution: true`` or tag ``solution``) is collapsed behind a
-    "Show solution · 显示答案" toggle (MyST-NB's hide-input mechanism; no ``hide-input`` tag needed in the notebook).
+    "Show solution · 显示参考解答" toggle (MyST-NB's hide-input mechanism; no ``hide-input`` tag needed in the notebook).
     Model answers to conceptual questions are ``<details class="solution">`` blocks, which the browser keeps closed
     until the reader opens them.
 
@@ -35,8 +35,8 @@ from pathlib import Path
 from docutils import nodes
 
 ENV_VAR = "LSTM_BOOK_NO_SOLUTIONS"
-PROMPT_SHOW = "Show solution · 显示答案"
-PROMPT_HIDE = "Hide solution · 隐藏答案"
+PROMPT_SHOW = "Show solution · 显示参考解答"
+PROMPT_HIDE = "Hide solution · 隐藏参考解答"
 
 _OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)

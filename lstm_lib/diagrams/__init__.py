@@ -22,34 +22,13 @@ from .figures import FIGURES, EQ, cell_figure, lstm_live, live_example, live_val
 from .captions import CAPTIONS, caption_markdown, alt_text, mystnb_metadata
 
 __all__ = ["FIGURES", "CAPTIONS", "EQ", "KINDS", "VALUE_SLOTS", "draw_cell", "cell_figure", "lstm_live",
-           "live_example", "live_values", "draw", "caption_markdown", "alt_text", "mystnb_metadata"]
+           "live_example", "live_values", "draw", "caption_markdown", "alt_text", "mystnb_metadata", "figure_png"]
 
 
-def _show_figures_in_ipython():
-    """Let a notebook display the Figures these functions return.
+from . import _display
+from ._display import figure_png
 
-    They are made without pyplot (nothing leaks between cells), so matplotlib's inline backend, which registers its
-    PNG formatter only when pyplot is imported, may never have run. Register one for ``Figure`` when inside IPython.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    ip = get_ipython()
-    if ip is None:
-        return
-    import io
-    from matplotlib.figure import Figure
-
-    def png(fig):
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-        return buf.getvalue()
-
-    ip.display_formatter.formatters["image/png"].for_type(Figure, png)
-
-
-_show_figures_in_ipython()
+_display.register()   # notebooks show every Figure as a 2x PNG that records its smallest text
 
 
 def draw(name):

@@ -47,10 +47,50 @@ def heat(v):
     return tint(OI["orange"] if v >= 0 else OI["blue"], 0.85 * abs(v))
 
 
+# Legibility: the book shows a figure at 100 CSS px per inch, shrunk to the column (672 px at a 1280 px window)
+# when wider. Text must stay >= 11 CSS px there: 11 px = 7.92 pt at 100 px/in, more in a shrunk figure.
+COLUMN_PX = 672
+MIN_TEXT_PX = 11.0
+
+
+def text_floor_pt(width_in):
+    """Smallest font size (pt) that is >= MIN_TEXT_PX CSS px in a figure ``width_in`` inches wide in the book."""
+    px_per_in = min(100.0, COLUMN_PX / width_in)
+    return MIN_TEXT_PX * 72.0 / px_per_in + 0.05
+
+
+_FLOOR = {"on": False}
+
+
+def _floor_of(ax):
+    """The text floor (pt) of the figure being drawn on ``ax`` inside ``legible_drawing()``, else 0."""
+    return text_floor_pt(ax.figure.get_size_inches()[0]) if _FLOOR["on"] else 0.0
+
+
+class legible_drawing:
+    """Context manager: value cells and tanh pills drawn inside it grow to carry text raised by ``legible``."""
+
+    def __enter__(self):
+        _FLOOR["on"] = True
+
+    def __exit__(self, *exc):
+        _FLOOR["on"] = False
+
+
+def legible(fig):
+    """Raise every text of ``fig`` to the figure's floor (``text_floor_pt``); returns fig."""
+    floor = text_floor_pt(fig.get_size_inches()[0])
+    for t in fig.findobj(matplotlib.text.Text):
+        if t.get_text().strip() and t.get_fontsize() < floor:
+            t.set_fontsize(floor)
+    return fig
+
+
 def new_figure(width, height):
     """A Figure (no pyplot, so nothing leaks into notebooks) with one equal-aspect axes filling it, axis off."""
     use_cjk_font()
     fig = Figure(figsize=(width, height), dpi=100)
+    fig.lstm_diagram = True   # laid out to the edge: shown uncropped (_display.figure_png)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_aspect("equal")
     ax.axis("off")
@@ -111,7 +151,9 @@ class Pen:
         c = self.color(part)
         alpha = max(self.alpha(part), 0.5)
         if symbol == "tanh":
-            w = 1.0
+            # the pill grows with its label when legible() will raise the label to the figure's floor
+            grow = max(1.0, _floor_of(self.ax) / (fs * self.scale))
+            w, r = 1.0 * grow, r * min(grow, 1.3)
             self.ax.add_patch(FancyBboxPatch((x - w / 2, y - r), w, 2 * r, boxstyle=f"round,pad=0,rounding_size={r}",
                                              fc="white", ec=c, lw=1.8, alpha=alpha, zorder=6, gid=_gid(part)))
         else:
@@ -138,6 +180,11 @@ class Pen:
         blank: draw empty cells and record them in ``self.slots`` (the kernel-free explorer fills them in)."""
         drawn = []
         values = np.asarray(values, float).ravel()
+        # value cells grow with their numbers' font so that the numbers stay legible (legible()) and inside
+        floor = _floor_of(self.ax)
+        if fs < floor:
+            grow = floor / fs
+            cw, ch, fs = cw * grow, ch * grow, floor
         for j, v in enumerate(values):
             self.ax.add_patch(Rectangle((x + j * cw, y - ch / 2), cw, ch, fc="white" if blank else heat(v),
                                         ec="#555555", lw=0.5, zorder=9, gid=f"value:{part}"))

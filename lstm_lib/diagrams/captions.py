@@ -60,7 +60,7 @@ CAPTIONS = {
     "notation": {
         "en": "Notation used in every cell diagram: neural network layers, pointwise operations, vector transfer, concatenation "
               "and copying.",
-        "zh": "所有细胞图使用的记号：神经网络层、逐点运算、向量传递、拼接与复制。",
+        "zh": "所有单元示意图使用的记号：神经网络层、逐点运算、向量传递、拼接与复制。",
         "alt_en": "Five symbols with labels: a rounded box (neural network layer), a circle with a times sign "
                   "(pointwise operation), an arrow (vector transfer), two lines merging (concatenate), one line "
                   "splitting in two (copy).",
@@ -111,7 +111,7 @@ CAPTIONS = {
     },
     "focus-output": {
         "en": "Step 4: the output gate picks which parts of tanh(C_t) leave the cell as the hidden state h_t.",
-        "zh": "第四步：输出门挑选 tanh(C_t) 的哪些部分作为隐藏状态 h_t 离开细胞。",
+        "zh": "第四步：输出门挑选 tanh(C_t) 的哪些部分作为隐藏状态 h_t 离开单元。",
         "alt_en": "The LSTM module with the output gate's sigmoid box, the tanh of the cell state, their multiply "
                   "and the outgoing h_t in colour; below, the equations for o_t and h_t.",
         "alt_zh": "LSTM 模块中输出门的 sigmoid 方框、细胞状态的 tanh、二者的乘法以及输出的 h_t 是彩色的；下方是 o_t 与 h_t 的公式。",
@@ -154,7 +154,7 @@ CAPTIONS = {
     "lstm-live": {
         "en": "One real step of lstm_lib.LSTM (4 hidden units, seeded): the numbers on the wires are the cell's own "
               "values; where f_t is near 0 the old cell state is cut, and i_t ⊙ C̃_t writes the new content.",
-        "zh": "lstm_lib.LSTM 真实运行的一步（4 个隐藏单元，固定随机种子）：线上的数字就是这个细胞实际算出的值；"
+        "zh": "lstm_lib.LSTM 真实运行的一步（4 个隐藏单元，固定随机种子）：线上的数字就是这个单元实际算出的值；"
               "在 f_t 接近 0 的分量上，旧的细胞状态被削去，由 i_t ⊙ C̃_t 写入新的内容。",
         "alt_en": "The LSTM module with small coloured boxes of four numbers on each wire: C_{t-1}, f_t, "
                   "f_t ⊙ C_{t-1}, i_t, C̃_t, i_t ⊙ C̃_t, C_t, tanh(C_t), o_t, h_{t-1}, x_t and h_t; negative numbers "
