@@ -20,6 +20,7 @@ _CELLS = {
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
+    "attention", "min_rnn", "xlstm", "self_attention",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

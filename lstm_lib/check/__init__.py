@@ -21,6 +21,7 @@ from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch05 import lstm_step
+from .ch07 import additive_attention, min_gru_scan
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error"]
