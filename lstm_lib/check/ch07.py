@@ -120,4 +120,7 @@ def min_gru_scan(fn):
                                    "其中 a*_t = Σ_{k≤t} log a_k"))
         _fail(f"{name}: wrong h for T={T}, B={B}, H={H} (max relative error {err:.2g}): {hint[0]}",
               f"{name}：T={T}、B={B}、H={H} 时 h 不对（最大相对误差 {err:.2g}）：{hint[1]}")
-    return _passed(name, worst, what="max relative error against the step-by-step loop", what_zh="与逐步计算的最大相对误差")
+    # the relative error after 300 steps of exp/log is rounding noise near 1e-14: print the tolerance it is below
+    print(f"✓ {name} passed (max relative error against the step-by-step loop < 1e-09) / "
+          f"通过（与逐步计算的最大相对误差 < 1e-09）")
+    return True
