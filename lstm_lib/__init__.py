@@ -25,6 +25,7 @@ _CELLS = {
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
     "corpus", "charlm",
+    "attention", "min_rnn", "xlstm", "self_attention",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

@@ -23,10 +23,11 @@ from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 from .ch08 import sample_next
 from .ch06 import coupled_step, gru_flip_z
+from .ch07 import additive_attention, min_gru_scan
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
-           "coupled_step", "gru_flip_z"]
+           "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan"]
 
 
 
