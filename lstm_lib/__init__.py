@@ -20,6 +20,7 @@ _CELLS = {
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
+    "experiments",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]
