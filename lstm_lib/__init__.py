@@ -26,6 +26,7 @@ _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
     "corpus", "charlm",
     "attention", "min_rnn", "xlstm", "self_attention",
+    "experiments",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

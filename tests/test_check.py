@@ -277,7 +277,7 @@ def test_gradient_norm_vs_lag_diagnoses(fn, words):
 
 
 def test_gradient_norm_vs_lag_accepts_transposed_jacobians_and_lists():
-    # the docstring's ∂h_T/∂h_{T-k} = (W_hh^T)^k has the same 2-norm as W_hh^k
+    # the docstring's ∂h_T/∂h_{T-k} = (W_h^T)^k has the same 2-norm as W_h^k
     assert check.gradient_norm_vs_lag(lambda W, lags: [norm(mp(W.T, k), 2) for k in lags])
 
 

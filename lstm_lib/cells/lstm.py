@@ -14,10 +14,12 @@ Parameters: ``W`` (H + D, 4H) multiplies the row vector [h_{t-1}, x_t] (h rows f
 ``W[H:]`` is ``cell.W_x``); its columns, and ``b`` (4H,), are four blocks of H in colah's order f | i | c_tilde | o
 (``cell.gate_slice('f')`` etc.).
 
-``forget_bias`` (default 1.0) is added to b_f at initialisation, so f_t starts near σ(1) ≈ 0.73: the cell state, and
-its gradient (∂C_t/∂C_{t-1} = f_t), survive many steps from the first update instead of being halved at every step.
-Gers et al. (2000), who introduced the forget gate, start it open with a positive bias for this reason; Jozefowicz et
-al. (2015) found in their architecture search that a forget-gate bias of 1 closes the gap between the LSTM and the GRU.
+``forget_bias`` (default 1.0) is added to b_f at initialisation, so f_t starts near σ(1) ≈ 0.73 instead of σ(0) = 0.5.
+The cell state and its gradient (∂C_t/∂C_{t-1} = f_t) then fade by about that factor per step: a time constant
+τ = 1/(1 − f) = 1 + e^{b_f} ≈ 3.7 steps instead of 2 — a head start, not a long memory. Dependencies over tens of
+steps need a larger bias (b_f = 3 gives τ ≈ 21; chapter 2, section 2.4) or a forget gate the network learns to open.
+Gers et al. (2000), who introduced the forget gate, start it open with a positive bias; Jozefowicz et al. (2015) found
+in their architecture search that a forget-gate bias of 1 closes the gap between the LSTM and the GRU.
 ``forget_bias=0.0`` gives all-zero biases.
 
 Example::

@@ -205,8 +205,8 @@ def _clip_ref(grads, max_norm):
     return {k: g * scale for k, g in grads.items()}, total
 
 
-def _gradient_norm_vs_lag_ref(W_hh, lags):
-    return np.array([np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in lags])
+def _gradient_norm_vs_lag_ref(W_h, lags):
+    return np.array([np.linalg.norm(np.linalg.matrix_power(W_h, k), 2) for k in lags])
 
 
 def _random_rnn(rng, B, D, H, scale=0.5):

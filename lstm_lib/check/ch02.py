@@ -55,16 +55,16 @@ def rnn_jacobian(fn):
     return _passed(name, worst, fd=worst_fd)
 
 def gradient_norm_vs_lag(fn):
-    """Check ``fn(W_hh, lags) -> norms``, how the gradient through a linear recurrence grows or vanishes with the lag.
+    """Check ``fn(W_h, lags) -> norms``, how the gradient through a linear recurrence grows or vanishes with the lag.
 
-    For the linear recurrence ``h_t = h_{t-1} @ W_hh`` (row vectors, ``W_hh`` of shape (H, H)) the Jacobian of one step
-    is ``∂h_t/∂h_{t-1} = W_hh^T`` (J[j, k] = ∂h_t[j]/∂h_{t-1}[k] = W_hh[k, j]), so over k steps
+    For the linear recurrence ``h_t = h_{t-1} @ W_h`` (row vectors, ``W_h`` of shape (H, H)) the Jacobian of one step
+    is ``∂h_t/∂h_{t-1} = W_h^T`` (J[j, k] = ∂h_t[j]/∂h_{t-1}[k] = W_h[k, j]), so over k steps
 
-        ∂h_T / ∂h_{T-k} = (W_hh^T)^k        and        norms[n] = ‖(W_hh^T)^k‖₂ = ‖W_hh^k‖₂   for k = lags[n],
+        ∂h_T / ∂h_{T-k} = (W_h^T)^k        and        norms[n] = ‖(W_h^T)^k‖₂ = ‖W_h^k‖₂   for k = lags[n],
 
     the spectral norm (largest singular value, ``np.linalg.norm(M, 2)``), with ``‖W^0‖₂ = ‖I‖₂ = 1``. Returns an
     array of shape ``(len(lags),)``. Recognised mistakes: the Frobenius norm (numpy's default for a matrix), the
-    spectral radius to the power k, the bound ``‖W_hh‖₂^k``, a lag off by one.
+    spectral radius to the power k, the bound ``‖W_h‖₂^k``, a lag off by one.
     """
     name, worst = "gradient_norm_vs_lag", 0.0
     lags = [0, 1, 2, 5, 10, 20]
@@ -74,38 +74,38 @@ def gradient_norm_vs_lag(fn):
     mats = [rng.normal(size=(H, H)) * 0.9 / np.sqrt(H),            # contracting
             Q * 1.15,                                              # expanding, normal
             np.diag(np.full(H, 0.9)) + np.diag(np.full(H - 1, 0.8), 1)]   # non-normal: bound and radius both wrong
-    for W_hh in mats:
-        args = {"W_hh": W_hh, "lags": list(lags)}
+    for W_h in mats:
+        args = {"W_h": W_h, "lags": list(lags)}
         out = _call(name, fn, args)
         if isinstance(out, (list, tuple)):
             out = np.asarray(out, dtype=float)
         out = _array(name, "norms", out, (len(lags),))
-        ref = _gradient_norm_vs_lag_ref(W_hh, lags)
+        ref = _gradient_norm_vs_lag_ref(W_h, lags)
         err = rel_error(out, ref)
         worst = max(worst, err)
         if err > 1e-6:
             mp = np.linalg.matrix_power
-            radius = np.max(np.abs(np.linalg.eigvals(W_hh)))
+            radius = np.max(np.abs(np.linalg.eigvals(W_h)))
             mistake = _diagnose(out, {
-                "fro": np.array([np.linalg.norm(mp(W_hh, k)) for k in lags]),
+                "fro": np.array([np.linalg.norm(mp(W_h, k)) for k in lags]),
                 "radius": radius ** np.array(lags, dtype=float),
-                "bound": np.linalg.norm(W_hh, 2) ** np.array(lags, dtype=float),
-                "plus1": np.array([np.linalg.norm(mp(W_hh, k + 1), 2) for k in lags]),
-                "minus1": np.array([np.linalg.norm(mp(W_hh, max(k - 1, 0)), 2) for k in lags]),
+                "bound": np.linalg.norm(W_h, 2) ** np.array(lags, dtype=float),
+                "plus1": np.array([np.linalg.norm(mp(W_h, k + 1), 2) for k in lags]),
+                "minus1": np.array([np.linalg.norm(mp(W_h, max(k - 1, 0)), 2) for k in lags]),
             }, tol=1e-6 * max(1.0, float(np.max(ref))))
             hints = {
                 "fro": ("you used the Frobenius norm (numpy's default for a matrix); use np.linalg.norm(M, 2)",
                         "你用了 Frobenius 范数（numpy 对矩阵的默认范数）；应使用 np.linalg.norm(M, 2)"),
-                "radius": ("you used the spectral radius to the power k; it gives the long-run rate, not ‖W_hh^k‖₂",
-                           "你用了谱半径的 k 次方；它只给出长期的增长率，并不等于 ‖W_hh^k‖₂"),
-                "bound": ("you used ‖W_hh‖₂^k, an upper bound; compute the norm of the product W_hh^k itself",
-                          "你用了上界 ‖W_hh‖₂^k；应计算乘积 W_hh^k 本身的范数"),
+                "radius": ("you used the spectral radius to the power k; it gives the long-run rate, not ‖W_h^k‖₂",
+                           "你用了谱半径的 k 次方；它只给出长期的增长率，并不等于 ‖W_h^k‖₂"),
+                "bound": ("you used ‖W_h‖₂^k, an upper bound; compute the norm of the product W_h^k itself",
+                          "你用了上界 ‖W_h‖₂^k；应计算乘积 W_h^k 本身的范数"),
                 "plus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
                           "时间间隔错了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
                 "minus1": ("the lag is off by one: lag k is a product of k Jacobians (lag 0 gives the identity)",
                            "时间间隔错了一步：时间间隔 k 对应 k 个雅可比矩阵之积（k = 0 时是单位矩阵）"),
             }
-            hint = hints.get(mistake, ("norms[n] = ‖W_hh^k‖₂ with k = lags[n]", "norms[n] = ‖W_hh^k‖₂，其中 k = lags[n]"))
+            hint = hints.get(mistake, ("norms[n] = ‖W_h^k‖₂ with k = lags[n]", "norms[n] = ‖W_h^k‖₂，其中 k = lags[n]"))
             n = int(np.argmax(np.abs(out - ref) / np.maximum(1e-8, np.abs(out) + np.abs(ref))))
             _fail(f"norm wrong at lag k = {lags[n]} (got {out[n]:.4g}, expected {ref[n]:.4g}; relative error "
                   f"{err:.2g}): {hint[0]}",
