@@ -12,5 +12,6 @@ Every generator takes ``rng`` (a ``np.random.Generator``, for a stream of fresh 
 """
 from .long_lag import (TEMPORAL_ORDER_CLASSES, TEMPORAL_ORDER_SYMBOLS, adding_problem, remember_first,  # noqa: F401
                        temporal_order)
+from .reber import *  # noqa: F401,F403  embedded Reber grammar, continual form (reber.__all__)
 
 __all__ = ["adding_problem", "temporal_order", "remember_first", "TEMPORAL_ORDER_SYMBOLS", "TEMPORAL_ORDER_CLASSES"]
