@@ -17,6 +17,7 @@ _CELLS = {
     "PeepholeLSTM": "cells.peephole",
     "CoupledLSTM": "cells.coupled",
     "GRU": "cells.gru",
+    "LSTM1997": "cells.lstm1997",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
