@@ -20,6 +20,8 @@ The references follow the course's notation (CONTRIBUTING.md): row vectors, ``[h
 from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is public, _bound is tested)
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
+from .ch03 import lstm_param_count  # noqa: F401
+from .ch04 import cell_state_jacobian, gate  # noqa: F401
 from .ch05 import lstm_step
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",

@@ -60,7 +60,7 @@ CAPTIONS = {
     "notation": {
         "en": "Notation used in every cell diagram: neural network layers, pointwise operations, vector transfer, concatenation "
               "and copying.",
-        "zh": "所有细胞图使用的记号：神经网络层、逐点运算、向量传递、拼接与复制。",
+        "zh": "所有单元示意图使用的记号：神经网络层、逐点运算、向量传递、拼接与复制。",
         "alt_en": "Five symbols with labels: a rounded box (neural network layer), a circle with a times sign "
                   "(pointwise operation), an arrow (vector transfer), two lines merging (concatenate), one line "
                   "splitting in two (copy).",
