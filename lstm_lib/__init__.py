@@ -21,6 +21,7 @@ _CELLS = {
     "GreffLSTM": "cells.greff",
     "ClockworkRNN": "cells.clockwork",
     "DepthGatedLSTM": "cells.depth_gated",
+    "LSTM1997": "cells.lstm1997",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",

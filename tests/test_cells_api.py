@@ -12,6 +12,7 @@ CELLS = {
     "LSTM": lambda D, H, **kw: lstm_lib.LSTM(D, H, **kw),
     "PeepholeLSTM": lambda D, H, **kw: lstm_lib.PeepholeLSTM(D, H, **kw),
     "CoupledLSTM": lambda D, H, **kw: lstm_lib.CoupledLSTM(D, H, **kw),
+    "LSTM1997": lambda D, H, **kw: lstm_lib.LSTM1997(D, H, **kw),
     "GRU(reset_after=False)": lambda D, H, **kw: lstm_lib.GRU(D, H, reset_after=False, **kw),
     "GRU(reset_after=True)": lambda D, H, **kw: lstm_lib.GRU(D, H, reset_after=True, **kw),
 }
@@ -46,7 +47,7 @@ def test_shapes_dicts_and_activations(name):
     x, dy = data()
     y, state = cell.forward(x)
     assert y.shape == (T, B, H)
-    lstm_family = name.endswith("LSTM")
+    lstm_family = "LSTM" in name
     assert isinstance(state, tuple) == lstm_family
     for s in as_tuple(state):
         assert s.shape == (B, H)
@@ -348,7 +349,7 @@ def test_rnn_from_torch_matches_pytorch_equations():
     np.testing.assert_allclose(lstm_lib.RNN.from_torch(sd).forward(x)[0], np.stack(ref), atol=1e-13)
 
 
-@pytest.mark.parametrize("module", ["gradcheck", "cells.rnn", "cells.lstm", "cells.gru"])
+@pytest.mark.parametrize("module", ["gradcheck", "cells.rnn", "cells.lstm", "cells.gru", "cells.lstm1997"])
 def test_docstring_worked_examples_run(module):
     import doctest
     import importlib

@@ -8,7 +8,8 @@ import pytest
 import lstm_lib
 
 D, H, T, B = 3, 4, 5, 2
-CELL_CLASSES = [lstm_lib.RNN, lstm_lib.LSTM, lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM, lstm_lib.GRU]
+CELL_CLASSES = [lstm_lib.RNN, lstm_lib.LSTM, lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM, lstm_lib.GRU,
+                lstm_lib.LSTM1997]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -126,7 +127,7 @@ def test_state_of_wrong_shape(cls):
     bilingual(e, "finite")
 
 
-@pytest.mark.parametrize("cls", [lstm_lib.LSTM, lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM])
+@pytest.mark.parametrize("cls", [lstm_lib.LSTM, lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM, lstm_lib.LSTM1997])
 def test_lstm_family_state_must_be_a_tuple_h_c(cls):
     cell = cls(D, H)
     x = np.zeros((T, B, D))
@@ -256,7 +257,7 @@ def test_from_torch_refuses_a_dict_of_another_cell_type():
     bilingual(e, "(3*H, D)", "(16, 3)")
 
 
-@pytest.mark.parametrize("cls", [lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM])
+@pytest.mark.parametrize("cls", [lstm_lib.PeepholeLSTM, lstm_lib.CoupledLSTM, lstm_lib.LSTM1997])
 def test_cells_without_a_torch_counterpart_say_so(cls):
     with pytest.raises(TypeError) as e:
         cls.from_torch(torch_sd(4))

@@ -11,6 +11,7 @@ CELLS = {
     "LSTM": lambda D, H: lstm_lib.LSTM(D, H, seed=1),
     "PeepholeLSTM": lambda D, H: lstm_lib.PeepholeLSTM(D, H, seed=1),
     "CoupledLSTM": lambda D, H: lstm_lib.CoupledLSTM(D, H, seed=1),
+    "LSTM1997": lambda D, H: lstm_lib.LSTM1997(D, H, seed=1),
     "GRU(reset_after=False)": lambda D, H: lstm_lib.GRU(D, H, seed=1, reset_after=False),
     "GRU(reset_after=True)": lambda D, H: lstm_lib.GRU(D, H, seed=1, reset_after=True),
 }

@@ -5,6 +5,7 @@
 | ``rnn``       | ``RNN``: h_t = tanh(W·[h_{t-1}, x_t] + b)       | Elman (1990)                      |
 | ``lstm``      | ``LSTM``: forget, input, output gates           | colah (2015), Gers et al. (2000)  |
 | ``peephole``  | ``PeepholeLSTM``: gates that look at C          | Gers & Schmidhuber (2000)         |
+| ``lstm1997``  | ``LSTM1997``: no forget gate, C_t = C_{t-1} + i ⊙ C̃ | Hochreiter & Schmidhuber (1997)   |
 | ``coupled``   | ``CoupledLSTM``: i_t = 1 − f_t                  | Greff et al. (2015), CIFG         |
 | ``gru``       | ``GRU``: update and reset gates (both forms)    | Cho et al. (2014), Chung et al.   |
 | ``stack``     | ``Stack``: layers of any cells, h_t^0 = x_t     | Zaremba et al. (2014)             |

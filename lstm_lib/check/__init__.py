@@ -20,14 +20,17 @@ The references follow the course's notation (CONTRIBUTING.md): row vectors, ``[h
 from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is public, _bound is tested)
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
+from .ch03 import lstm_param_count
+from .ch04 import cell_state_jacobian, gate
 from .ch05 import gate_saturation, lstm_step, lstm_step_backward
-from .ch08 import sample_next
 from .ch06 import coupled_step, gru_flip_z
 from .ch07 import additive_attention, min_gru_scan
+from .ch08 import sample_next
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
-           "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan"]
+           "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan", "lstm_param_count",
+           "cell_state_jacobian", "gate"]
 
 
 
