@@ -416,7 +416,7 @@ def test_book_with_solutions_shows_them_collapsed(tiny_book):
     text, _ = tiny_book
     for secret in SECRETS:
         assert secret in text, secret
-    assert "Show solution · 显示答案" in text                     # solution code cells folded behind a toggle
+    assert "Show solution · 显示参考解答" in text                     # solution code cells folded behind a toggle
     assert '<details class="solution">' in text
 
 
