@@ -32,6 +32,14 @@ def size(name, value):
     return int(value)
 
 
+def seed(value):
+    """A non-negative integer seed, returned as int (every cell and stack takes ``seed=``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise TypeError(_msg(f"expected seed to be a non-negative integer, got {value!r}",
+                             f"期望 seed 为非负整数，实际为 {value!r}"))
+    return int(value)
+
+
 def dtype(value):
     """np.float32 or np.float64 (anything np.dtype accepts that means one of them)."""
     try:

@@ -77,10 +77,7 @@ class ClockworkRNN:
         self.input_size = D = V.size("input_size", input_size)
         self.hidden_size = H = V.size("hidden_size", hidden_size)
         self.dtype = V.dtype(dtype)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise TypeError(V._msg(f"expected seed to be a non-negative integer, got {seed!r}",
-                                   f"期望 seed 为非负整数，实际为 {seed!r}"))
-        self.seed = int(seed)
+        self.seed = V.seed(seed)
         self.periods = _periods(periods, H)
         k = H // len(self.periods)
         self.unit_period = np.repeat(self.periods, k)                 # (H,) period of each hidden unit

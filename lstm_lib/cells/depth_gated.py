@@ -54,9 +54,7 @@ class DepthGatedLSTM:
         self.hidden_size = H = V.size("hidden_size", hidden_size)
         self.num_layers = L = V.size("num_layers", num_layers)
         self.dtype = V.dtype(dtype)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise TypeError(V._msg(f"expected seed to be a non-negative integer, got {seed!r}",
-                                   f"期望 seed 为非负整数，实际为 {seed!r}"))
+        V.seed(seed)
         if isinstance(forget_bias, bool) or not isinstance(forget_bias, numbers.Real) or not np.isfinite(forget_bias):
             raise TypeError(V._msg(f"expected forget_bias to be a finite number, got {forget_bias!r}",
                                    f"期望 forget_bias 为有限实数，实际为 {forget_bias!r}"))

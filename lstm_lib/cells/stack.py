@@ -79,9 +79,7 @@ class Stack:
                 or not 0 <= dropout < 1:
             raise ValueError(V._msg(f"expected dropout to be a probability in [0, 1), got {dropout!r}",
                                     f"期望 dropout 为 [0, 1) 内的概率，实际为 {dropout!r}"))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise TypeError(V._msg(f"expected seed to be a non-negative integer, got {seed!r}",
-                                   f"期望 seed 为非负整数，实际为 {seed!r}"))
+        V.seed(seed)
         self.layers = list(cells)
         self.dropout = float(dropout)
         self.seed = int(seed)
