@@ -26,11 +26,21 @@ minLSTM (Section 3.2; the normalised gates make the scale of h_t independent of 
     f'_t = f_t / (f_t + i_t),  i'_t = i_t / (f_t + i_t)
     h_t = f'_t ⊙ h_{t-1} + i'_t ⊙ h̃_t            a_t = f'_t,  b_t = i'_t ⊙ h̃_t
 
+minLSTM backward, the lines above bottom up (dh_t as for both cells, below; g'(a) = 1 (a ≥ 0), σ(a)(1 − σ(a)))::
+
+    df'_t = dh_t ⊙ h_{t-1},  di'_t = dh_t ⊙ h̃_t,  dh̃_t = dh_t ⊙ i'_t
+    df_t = (df'_t − di'_t) ⊙ i_t / (f_t + i_t)²,  di_t = (di'_t − df'_t) ⊙ f_t / (f_t + i_t)²
+    da_f = df_t ⊙ f_t (1 − f_t),  da_i = di_t ⊙ i_t (1 − i_t),  da_h = dh̃_t ⊙ g'(x_t W_h + b_h)
+
+(f_t i_t / (f_t + i_t)² = f'_t i'_t, so da_f = (df'_t − di'_t) ⊙ f'_t i'_t (1 − f_t) never divides by a tiny
+f_t + i_t.) Then dW = Σ_t x_tᵀ da_t, db = Σ_t da_t, dx_t = da_t Wᵀ, with da_t = da_f | da_i | da_h.
+
 Shapes: x (T, B, D) → y (T, B, H); state h (B, H), h ≥ 0 (zeros by default). Parameters ``W`` (D, nH), ``b`` (nH,)
 with blocks z | h_tilde (minGRU) or f | i | h_tilde (minLSTM); ``x @ W`` as everywhere in lstm_lib.
 
-``MinGRU`` is trainable: its backward pass is the same linear recurrence run backwards,
-dh_t = dy_t + a_{t+1} ⊙ dh_{t+1}, then da_t = dh_t ⊙ h_{t-1}, db_t = dh_t. ``MinLSTM`` has a forward pass only.
+Both are trainable: the backward pass is the same linear recurrence run backwards,
+dh_t = dy_t + a_{t+1} ⊙ dh_{t+1} (dh_{T+1} term from ``dstate``; ``dstate0`` = a_1 ⊙ dh_1), then
+da_t = dh_t ⊙ h_{t-1}, db_t = dh_t, and from there into each cell's gates.
 
 Example::
 
@@ -202,5 +212,40 @@ class MinLSTM(_MinRNN):
         return log_a, log_i_n + log_g(ah), np.exp(log_a), np.exp(log_i_n) * g(ah)
 
     def backward(self, dy, dstate=None):
-        raise NotImplementedError(V._msg("MinLSTM has a forward pass only in lstm_lib (MinGRU is trainable)",
-                                         "lstm_lib 中 MinLSTM 只有前向计算（可训练的是 MinGRU）"))
+        """dy (T, B, H), dstate (B, H) -> dx (T, B, D); fills ``grads`` and ``dstate0``."""
+        if self._saved is None:
+            raise V.CallOrderError(V._msg("expected forward before backward (once per forward), got no forward",
+                                          "期望先调用 forward 再调用 backward（每次 forward 只能一次），实际没有 forward"))
+        x, pre, h0, h, a = self._saved
+        self._saved = None
+        T, B, D = x.shape
+        H = self.hidden_size
+        dy = np.zeros_like(h) if dy is None else V.array("dy", dy, (T, B, H), np.float64)
+        (dhT,) = self._check_state("dstate", dstate, B)
+        # backprop through the recurrence: dh_t = dy_t + f'_{t+1} ⊙ dh_{t+1} — a linear scan, run backwards
+        dh = np.empty_like(h)
+        carry = dhT
+        for t in range(T - 1, -1, -1):
+            carry = dh[t] = dy[t] + carry
+            carry = a[t] * carry                                          # into h_{t-1}
+        self.dstate0 = carry
+        h_prev = np.concatenate([h0[None], h[:-1]], axis=0)               # (T, B, H)
+        af, ai, ah = pre[..., :H], pre[..., H:2 * H], pre[..., 2 * H:]
+        f_n = a                                                           # f' (saved by forward)
+        i_n = np.exp(_log_sigmoid(ai) - np.logaddexp(_log_sigmoid(af), _log_sigmoid(ai)))   # i', as forward has it
+        # backprop into f', i' and h̃: h_t = f' ⊙ h_{t-1} + i' ⊙ h̃_t
+        df_n = dh * h_prev
+        di_n = dh * g(ah)
+        dh_tilde = dh * i_n
+        # backprop into f and i through the normalisation (f i / (f + i)² = f' i'), then through σ
+        dpre = np.empty_like(pre)
+        dpre[..., :H] = (df_n - di_n) * f_n * i_n * sigmoid(-af)           # df ⊙ f (1 − f)
+        dpre[..., H:2 * H] = (di_n - df_n) * f_n * i_n * sigmoid(-ai)      # di ⊙ i (1 − i)
+        # backprop into h̃'s pre-activation, through g
+        sig = sigmoid(np.minimum(ah, 0))
+        dpre[..., 2 * H:] = dh_tilde * np.where(ah >= 0, 1.0, sig * (1 - sig))
+        # backprop into W, b and x: pre = x W + b
+        d2 = dpre.reshape(T * B, -1)
+        self.grads["W"] = x.reshape(T * B, D).T @ d2
+        self.grads["b"] = d2.sum(axis=0)
+        return (d2 @ self.params["W"].T).reshape(T, B, D)

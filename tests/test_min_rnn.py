@@ -1,4 +1,4 @@
-"""minGRU / minLSTM (sequential loop = parallel log-space scan, minGRU's gradients), the xLSTM steps (sLSTM:
+"""minGRU / minLSTM (sequential loop = parallel log-space scan, both cells' gradients), the xLSTM steps (sLSTM:
 stabilised = naive where the naive form is finite, and finite where it overflows; mLSTM: steps = parallel form), and
 the self-attention layer."""
 import doctest
@@ -6,6 +6,7 @@ import doctest
 import numpy as np
 import pytest
 
+from lstm_lib import _validate as V
 from lstm_lib import min_rnn, self_attention, xlstm
 from lstm_lib.gradcheck import check_cell
 from lstm_lib.min_rnn import MinGRU, MinLSTM, scan_parallel_log, scan_sequential
@@ -55,8 +56,26 @@ def test_min_gru_gradients_and_negative_control():
     assert max(check_cell(wrong, x, state=np.abs(rng.normal(size=(2, 4)))).values()) > 1e-3
 
 
-def test_min_rnn_bad_input():
-    cell = MinGRU(3, 4)
+def test_min_lstm_gradients_and_negative_control():
+    rng = np.random.default_rng(3)
+    cell = MinLSTM(3, 4, seed=0)
+    x = rng.normal(size=(6, 2, 3)) * 2                          # both branches of g are visited
+    h0 = np.abs(rng.normal(size=(2, 4)))
+    errors = check_cell(cell, x, state=h0)
+    assert set(errors) == {"W", "b", "x", "h0"} and max(errors.values()) < 1e-7, errors
+
+    class Wrong(MinLSTM):                                       # drops df'_t = dh_t ⊙ h_{t-1}, the forget gate's term
+        def backward(self, dy, dstate=None):
+            x, pre, h0, h, a = self._saved
+            self._saved = (x, pre, np.zeros_like(h0), np.zeros_like(h), a)
+            return super().backward(dy, dstate)
+    wrong = Wrong(3, 4, seed=0)
+    assert max(check_cell(wrong, x, state=h0).values()) > 1e-3
+
+
+@pytest.mark.parametrize("cls", [MinGRU, MinLSTM])
+def test_min_rnn_bad_input(cls):
+    cell = cls(3, 4)
     with pytest.raises(ValueError, match="non-negative initial state.*初始状态非负"):
         cell.forward(np.zeros((5, 2, 3)), -np.ones((2, 4)))
     with pytest.raises(ValueError, match="mode 'parallel' or 'sequential'.*期望 mode"):
@@ -65,8 +84,13 @@ def test_min_rnn_bad_input():
         cell.forward(np.zeros((5, 2, 4)))
     with pytest.raises(ValueError, match="forward before backward"):
         cell.backward(np.zeros((5, 2, 4)))
-    with pytest.raises(NotImplementedError, match="forward pass only.*只有前向"):
-        MinLSTM(3, 4).backward(None)
+    cell.forward(np.zeros((5, 2, 3)))
+    with pytest.raises(ValueError, match=r"expected dy of shape \(5, 2, 4\)"):
+        cell.backward(np.zeros((5, 2, 3)))
+    cell.forward(np.zeros((5, 2, 3)))
+    cell.backward(np.zeros((5, 2, 4)))
+    with pytest.raises(V.CallOrderError, match="once per forward"):         # a second backward for one forward
+        cell.backward(np.zeros((5, 2, 4)))
 
 
 def _slstm_run(pres, stabilised):
