@@ -226,6 +226,8 @@ def test_figure_text_is_legible_at_1280(browser, server, built_html, docname):
         # text (about 8.6 px at 1280); issue 11 stays open for them.
         if record is None or not record.get("diagram"):
             continue
+        if record.get("known_small"):   # lstm-live only (tests/test_display.py KNOWN_TOO_SMALL): issue 11, open
+            continue
         if "min_pt" not in record:   # a figure without text
             continue
         px = record["min_pt"] / 72 * image["width"] / record["width_in"]

@@ -379,6 +379,7 @@ def lstm_live(cell=None, x_t=None, state=None):
                       "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", values=vals, width=10.0,
                       note="colour: blue < 0 < orange · 颜色：蓝为负，橙为正")
     fig.lstm_values = vals
+    fig.lstm_known_small_text = True   # value strips below 11 px: a new layout is needed (issue 11, open)
     return fig
 
 
