@@ -21,6 +21,15 @@ def _msg(en, zh):
     return f"{en} / {zh}"
 
 
+def no_forward(what="cell"):
+    """The error for ``what.backward`` with no forward pending (each forward allows one backward); raise it."""
+    return CallOrderError(_msg(
+        f"expected {what}.forward(x) before {what}.backward(dy) (backward is allowed once per forward), "
+        "got a backward with no forward pending",
+        f"期望先调用 {what}.forward(x) 再调用 {what}.backward(dy)（每次 forward 只能 backward 一次），"
+        "实际没有尚未反向传播的 forward"))
+
+
 def size(name, value):
     """A positive integer size (``input_size``, ``hidden_size``); bools and floats like 3.0 are refused."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

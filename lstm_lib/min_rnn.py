@@ -55,6 +55,7 @@ Example::
 import numpy as np
 
 from . import _validate as V
+from .cells._cell import Cell
 from .cells._ops import sigmoid
 
 __all__ = ["scan_sequential", "scan_parallel_log", "g", "MinGRU", "MinLSTM"]
@@ -113,12 +114,7 @@ class _MinRNN:
         self.dstate0 = None
         self._saved = None
 
-    def gate_slice(self, name):
-        if name not in self.gate_names:
-            raise KeyError(V._msg(f"expected a gate name among {list(self.gate_names)}, got {name!r}",
-                                  f"期望门的名称属于 {list(self.gate_names)}，实际为 {name!r}"))
-        k, H = self.gate_names.index(name), self.hidden_size
-        return slice(k * H, (k + 1) * H)
+    gate_slice = Cell.gate_slice          # the driver's: blocks of width H in the order of gate_names
 
     # what lstm_lib.gradcheck.check_cell needs
     def _check_state(self, name, state, batch):
@@ -129,6 +125,9 @@ class _MinRNN:
         return arrays[0]
 
     def _coefficients(self, pre):
+        raise NotImplementedError
+
+    def _coefficients_backward(self, dh, pre, h_prev, a):
         raise NotImplementedError
 
     def forward(self, x, state=None, mode="parallel"):
@@ -154,6 +153,33 @@ class _MinRNN:
         self._saved = (x, pre, h0, h, a)
         return h.copy(), h[-1].copy() if T else h0.copy()
 
+    def backward(self, dy, dstate=None):
+        """dy (T, B, H), dstate (B, H) -> dx (T, B, D); fills ``grads`` and ``dstate0``."""
+        if self._saved is None:
+            raise V.CallOrderError(V._msg("expected forward before backward (once per forward), got no forward",
+                                          "期望先调用 forward 再调用 backward（每次 forward 只能一次），实际没有 forward"))
+        x, pre, h0, h, a = self._saved
+        self._saved = None
+        T, B, D = x.shape
+        H = self.hidden_size
+        dy = np.zeros_like(h) if dy is None else V.array("dy", dy, (T, B, H), np.float64)
+        (dhT,) = self._check_state("dstate", dstate, B)
+        # backprop through the recurrence: dh_t = dy_t + a_{t+1} ⊙ dh_{t+1} — itself a linear scan, run backwards
+        # (a_t = 1 − z_t for minGRU, f'_t for minLSTM)
+        dh = np.empty_like(h)
+        carry = dhT
+        for t in range(T - 1, -1, -1):
+            carry = dh[t] = dy[t] + carry
+            carry = a[t] * carry                                          # into h_{t-1}
+        self.dstate0 = carry
+        h_prev = np.concatenate([h0[None], h[:-1]], axis=0)               # (T, B, H)
+        dpre = self._coefficients_backward(dh, pre, h_prev, a)            # (T, B, nH) each cell's gates
+        # backprop into W, b and x: pre = x W + b
+        d2 = dpre.reshape(T * B, -1)
+        self.grads["W"] = x.reshape(T * B, D).T @ d2
+        self.grads["b"] = d2.sum(axis=0)
+        return (d2 @ self.params["W"].T).reshape(T, B, D)
+
 
 class MinGRU(_MinRNN):
     __doc__ = __doc__
@@ -167,25 +193,9 @@ class MinGRU(_MinRNN):
         log_a = _log_sigmoid(-az)                                         # log(1 − z) = log σ(−a_z)
         return log_a, log_z + log_g(ah), 1 - z, z * h_tilde
 
-    def backward(self, dy, dstate=None):
-        """dy (T, B, H), dstate (B, H) -> dx (T, B, D); fills ``grads`` and ``dstate0``."""
-        if self._saved is None:
-            raise V.CallOrderError(V._msg("expected forward before backward (once per forward), got no forward",
-                                          "期望先调用 forward 再调用 backward（每次 forward 只能一次），实际没有 forward"))
-        x, pre, h0, h, a = self._saved
-        self._saved = None
-        T, B, D = x.shape
+    def _coefficients_backward(self, dh, pre, h_prev, a):
+        """dh (T, B, H) -> dpre (T, B, 2H), through a_t = 1 − z_t and b_t = z_t ⊙ h̃_t."""
         H = self.hidden_size
-        dy = np.zeros_like(h) if dy is None else V.array("dy", dy, (T, B, H), np.float64)
-        (dhT,) = self._check_state("dstate", dstate, B)
-        # backprop through the recurrence: dh_t = dy_t + a_{t+1} ⊙ dh_{t+1} — itself a linear scan, run backwards
-        dh = np.empty_like(h)
-        carry = dhT
-        for t in range(T - 1, -1, -1):
-            carry = dh[t] = dy[t] + carry
-            carry = a[t] * carry                                          # into h_{t-1}
-        self.dstate0 = carry
-        h_prev = np.concatenate([h0[None], h[:-1]], axis=0)               # (T, B, H)
         az, ah = pre[..., :H], pre[..., H:]
         z = sigmoid(az)
         dz = dh * (g(ah) - h_prev)                                        # h_t = h_{t-1} + z ⊙ (h̃_t − h_{t-1})
@@ -193,10 +203,7 @@ class MinGRU(_MinRNN):
         dpre[..., :H] = dz * z * (1 - z)                                  # through σ
         sig = sigmoid(np.minimum(ah, 0))
         dpre[..., H:] = dh * z * np.where(ah >= 0, 1.0, sig * (1 - sig))  # through g
-        d2 = dpre.reshape(T * B, -1)
-        self.grads["W"] = x.reshape(T * B, D).T @ d2
-        self.grads["b"] = d2.sum(axis=0)
-        return (d2 @ self.params["W"].T).reshape(T, B, D)
+        return dpre
 
 
 class MinLSTM(_MinRNN):
@@ -211,25 +218,9 @@ class MinLSTM(_MinRNN):
         log_a, log_i_n = log_f - log_norm, log_i - log_norm               # log f', log i'
         return log_a, log_i_n + log_g(ah), np.exp(log_a), np.exp(log_i_n) * g(ah)
 
-    def backward(self, dy, dstate=None):
-        """dy (T, B, H), dstate (B, H) -> dx (T, B, D); fills ``grads`` and ``dstate0``."""
-        if self._saved is None:
-            raise V.CallOrderError(V._msg("expected forward before backward (once per forward), got no forward",
-                                          "期望先调用 forward 再调用 backward（每次 forward 只能一次），实际没有 forward"))
-        x, pre, h0, h, a = self._saved
-        self._saved = None
-        T, B, D = x.shape
+    def _coefficients_backward(self, dh, pre, h_prev, a):
+        """dh (T, B, H) -> dpre (T, B, 3H), through a_t = f'_t and b_t = i'_t ⊙ h̃_t (the equations above)."""
         H = self.hidden_size
-        dy = np.zeros_like(h) if dy is None else V.array("dy", dy, (T, B, H), np.float64)
-        (dhT,) = self._check_state("dstate", dstate, B)
-        # backprop through the recurrence: dh_t = dy_t + f'_{t+1} ⊙ dh_{t+1} — a linear scan, run backwards
-        dh = np.empty_like(h)
-        carry = dhT
-        for t in range(T - 1, -1, -1):
-            carry = dh[t] = dy[t] + carry
-            carry = a[t] * carry                                          # into h_{t-1}
-        self.dstate0 = carry
-        h_prev = np.concatenate([h0[None], h[:-1]], axis=0)               # (T, B, H)
         af, ai, ah = pre[..., :H], pre[..., H:2 * H], pre[..., 2 * H:]
         f_n = a                                                           # f' (saved by forward)
         i_n = np.exp(_log_sigmoid(ai) - np.logaddexp(_log_sigmoid(af), _log_sigmoid(ai)))   # i', as forward has it
@@ -244,8 +235,4 @@ class MinLSTM(_MinRNN):
         # backprop into h̃'s pre-activation, through g
         sig = sigmoid(np.minimum(ah, 0))
         dpre[..., 2 * H:] = dh_tilde * np.where(ah >= 0, 1.0, sig * (1 - sig))
-        # backprop into W, b and x: pre = x W + b
-        d2 = dpre.reshape(T * B, -1)
-        self.grads["W"] = x.reshape(T * B, D).T @ d2
-        self.grads["b"] = d2.sum(axis=0)
-        return (d2 @ self.params["W"].T).reshape(T, B, D)
+        return dpre

@@ -1,21 +1,12 @@
 """The synthetic tasks (lstm_lib.tasks): shapes, dtypes, targets recomputed from the inputs by an independent slow
 loop, the documented chance levels, reproducibility, bad input, and the worked examples in the docstrings."""
 import doctest
-import re
 
 import numpy as np
 import pytest
+from messages import bilingual
 
 from lstm_lib import tasks
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def bilingual(excinfo, *words):
-    msg = str(excinfo.value)
-    assert " / " in msg and CJK.search(msg), msg
-    for w in words:
-        assert w in msg, (w, msg)
 
 
 def test_docstring_examples_are_true():

@@ -142,24 +142,24 @@ class Cell:
     def _finish_step_cache(self, k):
         """Add derived names to a step's cache (CoupledLSTM adds i = 1 − f)."""
 
-    def _new_cache(self, B, T=None):
+    def _new_arrays(self, widths, B, T):
+        """'a' (…, nH) and one (…, w·H) array per entry of ``widths``; leading axes (B,), or (T, B) for a sequence."""
         H, dt = self.hidden_size, self.dtype
         lead = (B,) if T is None else (T, B)
-        k = {"a": np.empty(lead + (len(self.gate_names) * H,), dt)}
-        for n, w in self._cache_widths.items():
-            k[n] = np.empty(lead + (w * H,), dt)
-        if T is None:
+        arrays = {"a": np.empty(lead + (len(self.gate_names) * H,), dt)}
+        for n, w in widths.items():
+            arrays[n] = np.empty(lead + (w * H,), dt)
+        return arrays
+
+    def _new_cache(self, B, T=None):
+        k = self._new_arrays(self._cache_widths, B, T)
+        if T is None:                                    # one step also holds its new state; forward uses S instead
             for n in self.state_names:
-                k[n] = np.empty((B, H), dt)
+                k[n] = np.empty((B, self.hidden_size), self.dtype)
         return k
 
     def _new_grad_cache(self, B, T=None):
-        H, dt = self.hidden_size, self.dtype
-        lead = (B,) if T is None else (T, B)
-        dk = {"a": np.empty(lead + (len(self.gate_names) * H,), dt)}
-        for n, w in self._grad_widths.items():
-            dk[n] = np.empty(lead + (w * H,), dt)
-        return dk
+        return self._new_arrays(self._grad_widths, B, T)
 
     # ---- a whole sequence ------------------------------------------------------------------------------------
     def forward(self, x, state=None):
@@ -209,11 +209,7 @@ class Cell:
         a copy of the cell made right after that chunk's forward (``copy.deepcopy``) or run its forward again.
         """
         if self._saved is None:
-            raise V.CallOrderError(V._msg(
-                "expected cell.forward(x) before cell.backward(dy) (backward is allowed once per forward), "
-                "got a backward with no forward pending",
-                "期望先调用 cell.forward(x) 再调用 cell.backward(dy)（每次 forward 只能 backward 一次），"
-                "实际没有尚未反向传播的 forward"))
+            raise V.no_forward()
         x, K = self._saved
         T, B, _ = x.shape
         H = self.hidden_size

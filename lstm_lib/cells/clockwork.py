@@ -184,11 +184,7 @@ class ClockworkRNN:
     def backward(self, dy, dstate=None):
         """``dx = cell.backward(dy, dstate=None)``: fills ``grads`` (overwriting) and ``dstate0``; once per forward."""
         if self._saved is None:
-            raise V.CallOrderError(V._msg(
-                "expected cell.forward(x) before cell.backward(dy) (backward is allowed once per forward), "
-                "got a backward with no forward pending",
-                "期望先调用 cell.forward(x) 再调用 cell.backward(dy)（每次 forward 只能 backward 一次），"
-                "实际没有尚未反向传播的 forward"))
+            raise V.no_forward()
         T, B, _ = self._saved["x"].shape
         H = self.hidden_size
         dy = np.zeros((T, B, H), self.dtype) if dy is None else V.array("dy", dy, (T, B, H), self.dtype)

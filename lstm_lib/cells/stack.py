@@ -199,11 +199,7 @@ class Stack:
         states (None = zeros). Top layer first: each layer's dx, through the dropout mask, is the dy of the layer
         below. Fills ``stack.grads`` (overwriting) and ``stack.dstate0`` (a list, one per layer)."""
         if self._masks is None:
-            raise V.CallOrderError(V._msg(
-                "expected stack.forward(x) before stack.backward(dy) (backward is allowed once per forward), got a "
-                "backward with no forward pending",
-                "期望先调用 stack.forward(x) 再调用 stack.backward(dy)（每次 forward 只能 backward 一次），"
-                "实际没有尚未反向传播的 forward"))
+            raise V.no_forward("stack")
         dstates = self._check_states("dstate", dstate)
         masks = self._masks
         d = dy

@@ -3,8 +3,8 @@
 import numpy as np
 
 from ._common import (
-    _FD_TOL, _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _diagnose, _fail, _max_err, _num_grad, _passed,
-    _random_rnn, _rnn_step_backward_ref, _rnn_step_ref, _sigmoid, _tuple, _where, rel_error)
+    _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _check_grads, _diagnose, _fail, _max_err, _num_grad, _passed,
+    _random_rnn, _rnn_step_backward_ref, _rnn_step_ref, _sigmoid, _tuple, _where)
 
 
 def rnn_step(fn):
@@ -101,23 +101,9 @@ def rnn_step_backward(fn):
             "mean": ("you averaged da over the batch; db is the sum (b is shared by all examples)",
                      "你对 da 在批次上取了平均；db 应是求和（所有样本共用 b）"),
         }
-        for k in names:
-            err = _max_err(out[k], ref[k])
-            worst = max(worst, err)
-            if err > _FORWARD_TOL * max(1.0, float(np.max(np.abs(ref[k])))):
-                rel = rel_error(out[k], num[k])
-                mistake = _diagnose(out[k], wrong[k])
-                hint = hints.get(mistake, ("compare with da = dh_t * (1 - h_t²), dW = [h_prev, x_t].T @ da, "
-                                           "db = da.sum(0), [dh_prev, dx_t] = da @ W.T",
-                                           "请对照 da = dh_t * (1 - h_t²)、dW = [h_prev, x_t].T @ da、"
-                                           "db = da.sum(0)、[dh_prev, dx_t] = da @ W.T"))
-                at = _where(np.unravel_index(np.argmax(np.abs(out[k] - ref[k])), ref[k].shape))
-                _fail(f"{k} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at "
-                      f"{k}{at}): {hint[0]}",
-                      f"{k} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {k}{at}）：{hint[1]}")
-            rel = rel_error(out[k], num[k])
-            worst_fd = max(worst_fd, rel)
-            if rel > _FD_TOL:   # agrees with the reference but not with finite differences: cannot happen for float64
-                _fail(f"{k} disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",
-                      f"{k} 与有限差分不符（相对误差 {rel:.2g}）；是否用 float64 计算？")
+        default = ("compare with da = dh_t * (1 - h_t²), dW = [h_prev, x_t].T @ da, db = da.sum(0), "
+                   "[dh_prev, dx_t] = da @ W.T",
+                   "请对照 da = dh_t * (1 - h_t²)、dW = [h_prev, x_t].T @ da、db = da.sum(0)、[dh_prev, dx_t] = da @ W.T")
+        err, rel = _check_grads(out, ref, num, wrong, hints, default)
+        worst, worst_fd = max(worst, err), max(worst_fd, rel)
     return _passed(name, worst, fd=worst_fd)

@@ -3,8 +3,8 @@
 import numpy as np
 
 from ._common import (
-    _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _clip_ref, _diagnose, _fail, _gradient_norm_vs_lag_ref, _max_err,
-    _num_grad, _passed, _rnn_jacobian_ref, _rnn_step_ref, _tuple, _where, rel_error)
+    _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _clip_ref, _diagnose, _fail, _fail_at, _gradient_norm_vs_lag_ref,
+    _max_err, _num_grad, _passed, _rnn_jacobian_ref, _rnn_step_ref, _tuple, rel_error)
 
 
 def rnn_jacobian(fn):
@@ -48,10 +48,7 @@ def rnn_jacobian(fn):
             }
             hint = hints.get(mistake, ("compare with J[j, k] = (1 - h_t[j]²) * W[k, j]",
                                        "请对照 J[j, k] = (1 - h_t[j]²) * W[k, j]"))
-            at = _where(np.unravel_index(np.argmax(np.abs(out - ref)), ref.shape))
-            _fail(f"J wrong (relative error {rel_error(out, num):.2g} against finite differences; max error {err:.2g} "
-                  f"at J{at}): {hint[0]}",
-                  f"J 不对（与有限差分的相对误差 {rel_error(out, num):.2g}；最大误差 {err:.2g}，位于 J{at}）：{hint[1]}")
+            _fail_at("J", out, ref, err, hint, rel=rel_error(out, num))
     return _passed(name, worst, fd=worst_fd)
 
 def gradient_norm_vs_lag(fn):

@@ -1,8 +1,7 @@
 """Chapter 4, the core idea: a gate, and the Jacobian of the cell state along the carousel."""
 import numpy as np
 
-from ._common import (_FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _diagnose, _fail, _max_err, _passed, _sigmoid,
-                      _where)
+from ._common import _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _diagnose, _fail_at, _max_err, _passed, _sigmoid
 
 
 def _gate_ref(v, h_prev, x_t, W, b):
@@ -44,9 +43,7 @@ def gate(fn):
             }
             hint = hints.get(mistake, ("compare with out = σ([h_prev, x_t] @ W + b) * v",
                                        "请对照 out = σ([h_prev, x_t] @ W + b) * v"))
-            at = _where(np.unravel_index(np.argmax(np.abs(out - ref)), ref.shape))
-            _fail(f"out wrong (max error {err:.2g} at out{at}): {hint[0]}",
-                  f"out 不对（最大误差 {err:.2g}，位于 out{at}）：{hint[1]}")
+            _fail_at("out", out, ref, err, hint)
     return _passed(name, worst)
 
 
@@ -86,7 +83,5 @@ def cell_state_jacobian(fn):
             }
             hint = hints.get(mistake, ("compare with J = diag(∏_t f_t), the product over the rows of f",
                                        "请对照 J = diag(∏_t f_t)，即 f 各行的乘积"))
-            at = _where(np.unravel_index(np.argmax(np.abs(out - ref)), ref.shape))
-            _fail(f"J wrong (max error {err:.2g} at J{at}): {hint[0]}",
-                  f"J 不对（最大误差 {err:.2g}，位于 J{at}）：{hint[1]}")
+            _fail_at("J", out, ref, err, hint)
     return _passed(name, worst)

@@ -3,8 +3,8 @@
 import numpy as np
 
 from ._common import (
-    _FD_TOL, _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _cell, _diagnose, _fail, _lstm_gates, _lstm_step_ref,
-    _max_err, _passed, _sigmoid, _tuple, _where, numerical_gradient, rel_error)
+    _FORWARD_TOL, _SEEDS, _SHAPES, _array, _call, _cell, _check_grads, _fail, _lstm_gates, _lstm_step_ref, _max_err,
+    _passed, _sigmoid, _tuple, numerical_gradient)
 
 
 def lstm_step(fn):
@@ -185,26 +185,12 @@ def lstm_step_backward(fn):
             "no_dsig": ("the sigmoid derivatives are missing: a gate s = σ(a) has ds/da = s * (1 - s)",
                         "漏了 sigmoid 的导数：门 s = σ(a) 的导数 ds/da = s * (1 - s)"),
         }
-        for k in names:
-            err = _max_err(out[k], ref[k])
-            worst = max(worst, err)
-            if err > _FORWARD_TOL * max(1.0, float(np.max(np.abs(ref[k])))):
-                rel = rel_error(out[k], num[k])
-                mistake = _diagnose(out[k], {m: v[k] for m, v in wrong.items()})
-                hint = hints.get(mistake, (
-                    "go back through the four steps: do = dh_t * tanh(c_t); dc = dc_t + dh_t * o * (1 - tanh²(c_t)); "
-                    "di = dc * c_tilde, dc_tilde = dc * i; df = dc * c_prev, dc_prev = dc * f; then da, dW, db",
-                    "按四个步骤倒着走：do = dh_t * tanh(c_t)；dc = dc_t + dh_t * o * (1 - tanh²(c_t))；"
-                    "di = dc * c_tilde，dc_tilde = dc * i；df = dc * c_prev，dc_prev = dc * f；再求 da、dW、db"))
-                at = _where(np.unravel_index(np.argmax(np.abs(out[k] - ref[k])), ref[k].shape))
-                _fail(f"{k} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at "
-                      f"{k}{at}): {hint[0]}",
-                      f"{k} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {k}{at}）：{hint[1]}")
-            rel = rel_error(out[k], num[k])
-            worst_fd = max(worst_fd, rel)
-            if rel > _FD_TOL:
-                _fail(f"{k} disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",
-                      f"{k} 与有限差分不符（相对误差 {rel:.2g}）；是否用 float64 计算？")
+        default = ("go back through the four steps: do = dh_t * tanh(c_t); dc = dc_t + dh_t * o * (1 - tanh²(c_t)); "
+                   "di = dc * c_tilde, dc_tilde = dc * i; df = dc * c_prev, dc_prev = dc * f; then da, dW, db",
+                   "按四个步骤倒着走：do = dh_t * tanh(c_t)；dc = dc_t + dh_t * o * (1 - tanh²(c_t))；"
+                   "di = dc * c_tilde，dc_tilde = dc * i；df = dc * c_prev，dc_prev = dc * f；再求 da、dW、db")
+        err, rel = _check_grads(out, ref, num, {k: {m: v[k] for m, v in wrong.items()} for k in names}, hints, default)
+        worst, worst_fd = max(worst, err), max(worst_fd, rel)
     return _passed(name, worst, fd=worst_fd)
 
 
