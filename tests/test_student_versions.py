@@ -36,8 +36,10 @@ def chapter(request, tmp_path_factory):
     return path, nbformat.read(path, as_version=4), versions
 
 
-def test_no_solution_and_no_model_answer(chapter):
-    path, original, versions = chapter
+def solution_leaks(original, nb) -> list[str]:
+    """What of the instructor notebook ``original`` a student version ``nb`` still gives away: solution markers, a
+    model-answer block, a distinctive piece of a model answer, a line of a reference solution (one the chapter does not
+    also show openly). Also used by test_downloads.py on the book's student downloads."""
     answers = [f for c in original.cells if c.cell_type == "markdown" for a in homework._model_answers(c.source)
                for f in fragments(a)]
     solutions = [line.strip() for c in original.cells if homework._is_solution(c)
@@ -45,13 +47,28 @@ def test_no_solution_and_no_model_answer(chapter):
                  if len(line.strip()) > 12]
     elsewhere = "\n".join(c.source for c in original.cells if not homework._is_solution(c))
     solutions = [line for line in solutions if line not in elsewhere]      # lines the chapter also shows openly
+    text = json.dumps(nb, ensure_ascii=False)
+    leaks = [marker for marker in ("BEGIN SOLUTION", 'class="solution"') if marker in text]
+    leaks += [f"model answer text left: {piece!r}" for piece in answers if piece in text]
+    leaks += [f"solution line left: {line!r}" for line in solutions if line in text]
+    return leaks
+
+
+def test_no_solution_and_no_model_answer(chapter):
+    path, original, versions = chapter
     for lang, nb in versions.items():
-        text = json.dumps(nb, ensure_ascii=False)
-        assert "BEGIN SOLUTION" not in text and 'class="solution"' not in text, (path.name, lang)
-        for piece in answers:
-            assert piece not in text, f"{path.name} ({lang}): model answer text left: {piece!r}"
-        for line in solutions:
-            assert line not in text, f"{path.name} ({lang}): solution line left: {line!r}"
+        leaks = solution_leaks(original, nb)
+        assert not leaks, f"{path.name} ({lang}): " + "; ".join(leaks[:5])
+
+
+def test_leak_check_catches_the_instructor_notebook(chapter):
+    """Negative control: the instructor notebook itself leaks (every chapter has a solution or a model answer)."""
+    path, original, versions = chapter
+    has_exercise = any(homework._is_solution(c) or homework._model_answers(c.source) for c in original.cells
+                       if c.cell_type in ("code", "markdown"))
+    if not has_exercise:
+        pytest.skip(f"{path.name} has no exercise")
+    assert solution_leaks(original, original)
 
 
 def test_an_answer_cell_after_every_question(chapter):

@@ -1,6 +1,7 @@
 """The publishing workflow (.github/workflows/book.yml) cannot run here, so its promises are checked by reading it:
 valid YAML; it runs exactly the README's two commands, in order; it deploys _build/html to Pages only from a push
-to main, and a pull request builds and tests without deploying."""
+to main, and a pull request builds and tests without deploying; the branch the Colab button opens (``student``) is
+replaced by the student versions only after a tested push to main."""
 from __future__ import annotations
 
 import re
@@ -63,3 +64,40 @@ def test_deploys_built_html_only_from_a_push_to_main(workflow):
     assert uploads[0]["if"].replace(" ", "") == condition
     # nothing else in the workflow may write to the repository or Pages
     assert workflow["permissions"] == {"contents": "read"}
+    writers = {name for name, job in workflow["jobs"].items()
+               if any(v == "write" for v in (job.get("permissions") or {}).values())}
+    assert writers == {"deploy", "student-branch"}, writers
+
+
+def student_branch():
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["lstm_student_branch"]
+
+
+def test_student_branch_is_pushed_only_from_a_tested_push_to_main(workflow):
+    job = workflow["jobs"]["student-branch"]
+    condition = job["if"].replace(" ", "")
+    assert condition == "github.event_name=='push'&&github.ref=='refs/heads/main'"
+    assert job["needs"] == "build-and-test"
+    assert job["permissions"] == {"contents": "write"}
+    runs = [step.get("run", "") for step in job["steps"]]
+    generate = [k for k, run in enumerate(runs) if "python -m lstm_lib.homework" in run]
+    assert len(generate) == 1
+    command = next(line for line in runs[generate[0]].splitlines() if "lstm_lib.homework" in line)
+    # the same student versions as Binder's postBuild: model answers folded, to open on purpose
+    assert "--answers collapse" in command and "notebooks/*.ipynb" in command
+    out = re.search(r'--out\s+"?([^"\s]+)', command).group(1)
+    assert out.endswith("/notebooks"), "Colab opens blob/<branch>/notebooks/<chapter>.ipynb: keep the folder"
+    branch = student_branch()
+    push = [k for k, run in enumerate(runs) if re.search(rf"git push --force origin {branch}\s*$", run, re.M)]
+    assert len(push) == 1 and push[0] > generate[0]
+    assert f"git switch --orphan {branch}" in runs[push[0]]       # one commit, nothing of main's tree or history
+    assert all("pull_request" not in str(job.get(key, "")) for key in ("if", "needs"))
+
+
+def test_binder_postbuild_and_the_student_branch_make_the_same_versions(workflow):
+    postbuild = (ROOT / "binder" / "postBuild").read_text(encoding="utf-8")
+    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["student-branch"]["steps"])
+    def answers(text):
+        return re.search(r"python -m lstm_lib\.homework (--answers \w+)", text).group(1)
+
+    assert answers(postbuild) == answers(runs)

@@ -306,7 +306,7 @@
       "h1, h2, h3, h4, h5, h6, .bd-sidenav a, .caption-text, .logo__title, .page-toc a, .prev-next-title, " +
       "th, th p, summary, summary p, .admonition-title, .component-author, .lang-switch-label, .toggle-button, " +
       "figcaption p, .search a, #search-results a, .breadcrumb-item, .sd-card-title, caption, dt, a.reference, " +
-      "strong, .prev-next-info p, .toctree-wrapper .caption-text, td, td p, li");
+      "strong, .prev-next-info p, .toctree-wrapper .caption-text, td, td p, li, .dropdown-item .btn__text-container");
     for (var s = 0; s < lines.length; s++) {
       if (lines[s].closest(".lang-en, .lang-zh, pre, code, .cell_output, .bilingual, [data-lang-switch] button")) continue;
       splitElement(lines[s]);
@@ -343,10 +343,12 @@
     }
     wireMenu();
     // Search results: Sphinx quotes the start of each page's text, which would be the switch's label and buttons
+    // (and a chapter's download line)
     if (window.Search && typeof window.Search.htmlToText === "function" && !window.Search.lstmWrapped) {
       var htmlToText = window.Search.htmlToText;
       window.Search.htmlToText = function (html, anchor) {
-        return htmlToText(String(html).replace(/<div class="lang-switch"[\s\S]*?<\/div>/, ""), anchor);
+        return htmlToText(String(html).replace(/<div class="lang-switch"[\s\S]*?<\/div>/, "")
+          .replace(/<div class="lstm-downloads"[\s\S]*?<\/div>/, ""), anchor);
       };
       window.Search.lstmWrapped = true;
     }
