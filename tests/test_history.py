@@ -4,6 +4,7 @@ figure draws what the data holds."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ NUM = re.compile(r"\d+(?:\.\d+)?")
 
 def bib_keys():
     text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, re.M))
+    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, re.MULTILINE))
 
 
 def test_every_key_is_in_references_bib():
@@ -89,6 +90,7 @@ def test_table_has_one_row_per_entry():
 def test_timeline_draws_the_entries():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
+
     from lstm_lib.diagrams import FIGURES
     from lstm_lib.diagrams.timeline import history_timeline
 
@@ -96,7 +98,7 @@ def test_timeline_draws_the_entries():
     FigureCanvasAgg(fig).draw()
     assert [(y, label) for y, label, _ in fig.lstm_rows] == [(e.year, e.label_en) for e in ENTRIES]
     sides = [side for *_, side in fig.lstm_rows]
-    assert all(a != b for a, b in zip(sides, sides[1:]))          # alternating, so labels don't collide
+    assert all(a != b for a, b in itertools.pairwise(sides))          # alternating, so labels don't collide
     years = [t.get_text() for t in fig.findobj(Text) if t.get_gid() == "year"]
     assert years == [str(e.year) for e in ENTRIES]
     numbers = [t.get_text() for t in fig.findobj(Text) if (t.get_gid() or "").startswith("number:")]

@@ -6,8 +6,8 @@ axis would pile the later ones on top of each other. The year is written on the 
 """
 from __future__ import annotations
 
-from ._style import new_figure, INK, OI, tint
 from ..history import ENTRIES, ERAS, check_entries
+from ._style import INK, OI, new_figure, tint
 
 ERA_COLOR = {"foundations": OI["orange"], "applications": OI["blue"], "attention": OI["purple"],
              "revival": OI["green"]}
@@ -34,7 +34,7 @@ def history_timeline(entries=ENTRIES, width=6.7):
         side = -1 if k % 2 == 0 else 1
         ax.plot([0, side * 0.42], [y, y], color=tint(c, 0.7), lw=1.2, zorder=2, gid=f"entry:{e.key}")
         ax.text(0, y, str(e.year), fontsize=_FS, ha="center", va="center", color=INK, zorder=4, gid="year",
-                bbox=dict(boxstyle="round,pad=0.22", fc="white", ec=c, lw=1.4))
+                bbox={"boxstyle": "round,pad=0.22", "fc": "white", "ec": c, "lw": 1.4})
         x = side * 0.48
         ha = "right" if side < 0 else "left"
         label = f"{e.label_en} · {e.label_zh}" if e.label_zh != e.label_en else e.label_en
