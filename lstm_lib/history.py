@@ -41,7 +41,7 @@ ENTRIES = (
           None, "foundations", "01_recurrent_neural_networks"),
     Entry(1991, "Vanishing gradient", "梯度消失", "hochreiter1991untersuchungen",
           "A diploma thesis analyses why error signals sent back through time shrink or blow up exponentially.",
-          "一篇毕业论文分析了误差信号沿时间反向传播时为什么会指数式地衰减或爆炸。",
+          "一篇毕业论文分析了误差信号沿时间往回传递时为什么会指数式地衰减或爆炸。",
           None, "foundations", "02_long_term_dependencies"),
     Entry(1997, "LSTM", "长短期记忆", "hochreiter1997long",
           "Constant error carousels with multiplicative input and output gates bridge time lags of more than "
