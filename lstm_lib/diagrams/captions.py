@@ -162,6 +162,19 @@ CAPTIONS = {
         "alt_zh": "LSTM 模块的每条线上都有写着四个数的小色块：C_{t-1}、f_t、f_t ⊙ C_{t-1}、i_t、C̃_t、i_t ⊙ C̃_t、C_t、"
                   "tanh(C_t)、o_t、h_{t-1}、x_t 和 h_t；负数为蓝色，正数为橙色。",
     },
+    "history-timeline": {
+        "en": "The LSTM in dates, 1990–2024: each dot is a paper, with the number it reported where it gave one "
+              "(colour: foundations, applications, attention, recurrent revival).",
+        "zh": "LSTM 大事年表（1990–2024）：每个点是一篇论文，论文给出关键数字的地方也标出了数字"
+              "（颜色：奠基、应用、注意力、循环网络复兴）。",
+        "alt_en": "A vertical timeline with nineteen dated entries alternating left and right of a grey spine, from "
+                  "the simple recurrent network (1990) through LSTM (1997), the forget gate (2000), CTC (2006), "
+                  "speech at 17.7% error (2013), sequence to sequence at 34.8 BLEU (2014), the Transformer (2017) "
+                  "to RWKV, Mamba, xLSTM and minLSTM/minGRU (2023–2024); a legend of four era colours on top.",
+        "alt_zh": "一条竖直的时间线，灰色主轴左右交替排列十九个带年份的条目：从简单循环网络（1990）、LSTM（1997）、"
+                  "遗忘门（2000）、CTC（2006）、错误率 17.7% 的语音识别（2013）、BLEU 34.8 的序列到序列（2014）、"
+                  "Transformer（2017），到 RWKV、Mamba、xLSTM 和 minLSTM/minGRU（2023–2024）；顶部是四种时期颜色的图例。",
+    },
 }
 
 

@@ -11,6 +11,7 @@ from matplotlib.patches import FancyBboxPatch, FancyArrowPatch
 
 from ._style import Pen, new_figure, legible, legible_drawing, INK, OI, ROLE, FADE, tint
 from .cell import draw_cell, WIDTH, HEIGHT, TOP, BUS, EXT
+from .timeline import history_timeline
 
 # ---- equations: CONTRIBUTING.md's notation, symbol for symbol ------------------------------------------------------
 HX = r"[h_{t-1}, x_t]"
@@ -402,6 +403,7 @@ _RAW_FIGURES = {
     "gru": gru,
     "gru-reset-after": gru_reset_after,
     "lstm-live": lstm_live,
+    "history-timeline": history_timeline,
 }
 
 
