@@ -18,6 +18,7 @@ The references follow the course's notation (CONTRIBUTING.md): row vectors, ``[h
 ``(H + D, nH)``, LSTM gate blocks in the order ``f | i | c_tilde | o``.
 """
 from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is public, _bound is tested)
+from .appB import cell_state_jacobian_full, lstm_bptt
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch03 import lstm_param_count
@@ -26,7 +27,6 @@ from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 from .ch06 import coupled_step, gru_flip_z
 from .ch07 import additive_attention, min_gru_scan
 from .ch08 import sample_next
-from .appB import cell_state_jacobian_full, lstm_bptt
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
@@ -58,7 +58,8 @@ def _message_first(check):
 
 
 for _name, _value in list(globals().items()):
-    if (callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", "").startswith((__name__ + ".ch", __name__ + ".app"))
+    if (callable(_value) and not _name.startswith("_")
+            and getattr(_value, "__module__", "").startswith((__name__ + ".ch", __name__ + ".app"))
             and not getattr(_value, "_message_first", False)):
         globals()[_name] = _message_first(_value)
 del _name, _value

@@ -2,8 +2,23 @@
 state (the cell-state path plus the paths through h_{t-1})."""
 import numpy as np
 
-from ._common import (_FD_TOL, _FORWARD_TOL, _SEEDS, _array, _call, _cell, _diagnose, _fail, _lstm_gates, _max_err,
-                      _passed, _tuple, _where, numerical_gradient, rel_error)
+from ._common import (
+    _FD_TOL,
+    _FORWARD_TOL,
+    _SEEDS,
+    _array,
+    _call,
+    _cell,
+    _diagnose,
+    _fail,
+    _lstm_gates,
+    _max_err,
+    _passed,
+    _tuple,
+    _where,
+    numerical_gradient,
+    rel_error,
+)
 
 _BPTT_NAMES = ("dx", "dh0", "dc0", "dW", "db")
 _BPTT_SHAPES = ((4, 2, 3, 5), (1, 3, 2, 2), (6, 1, 4, 3))      # (T, B, D, H); D != H so a swapped concatenation shows
