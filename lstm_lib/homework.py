@@ -641,7 +641,8 @@ def _references_cell(keys, project):
 ANSWER_STUB = {"en": "*Your answer here*", "zh": "*在此处写下你的答案*", "both": MARKDOWN_STUB}
 ANSWERS = ("remove", "collapse")
 QUESTION_POINTS = 1
-_EXERCISE_HEADING = re.compile(r"^#{2,4}\s+(?:Exercise|练习)\s*([A-Z]?\d+(?:\.\d+)*)", re.M)
+# "Exercise 5.2" in a chapter, "Exercise B.1" in an appendix (the letter alone before ".")
+_EXERCISE_HEADING = re.compile(r"^#{2,4}\s+(?:Exercise|练习)\s*((?:[A-Z](?=\.\d)|[A-Z]?\d+)(?:\.\d+)*)", re.M)
 # sentences that promise a model answer; "the model answers 512 sequences" (a verb) is not one
 _PROMISE = re.compile(r"model answers?\b(?!\s+\d)|reference solutions?|参考答案|参考解答", re.I)
 _PROMISE_REPLACEMENT = {"en": "Write your answer to each question in the answer cell below it.",

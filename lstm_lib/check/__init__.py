@@ -1,4 +1,4 @@
-"""Checks for the exercises, one module per chapter (``ch01.py`` …), sharing ``_common.py``: each compares a student's function with the library's reference implementation.
+"""Checks for the exercises, one module per chapter (``ch01.py`` …, appendices ``appB.py`` …), sharing ``_common.py``: each compares a student's function with the library's reference implementation.
 
 Every check calls the student's function on several seeded random inputs, compares the result with the reference
 (forward values: maximum absolute error; backward passes: also against centred finite differences from
@@ -18,6 +18,7 @@ The references follow the course's notation (CONTRIBUTING.md): row vectors, ``[h
 ``(H + D, nH)``, LSTM gate blocks in the order ``f | i | c_tilde | o``.
 """
 from ._common import _bound, rel_error  # noqa: F401  (re-exported: rel_error is public, _bound is tested)
+from .appB import cell_state_jacobian_full, lstm_bptt
 from .ch01 import rnn_step, rnn_step_backward
 from .ch02 import clip_by_global_norm, gradient_norm_vs_lag, rnn_jacobian
 from .ch03 import lstm_param_count
@@ -30,7 +31,7 @@ from .ch08 import sample_next
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
            "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan", "lstm_param_count",
-           "cell_state_jacobian", "gate"]
+           "cell_state_jacobian", "gate", "lstm_bptt", "cell_state_jacobian_full"]
 
 
 
@@ -57,7 +58,8 @@ def _message_first(check):
 
 
 for _name, _value in list(globals().items()):
-    if (callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", "").startswith(__name__ + ".ch")
+    if (callable(_value) and not _name.startswith("_")
+            and getattr(_value, "__module__", "").startswith((__name__ + ".ch", __name__ + ".app"))
             and not getattr(_value, "_message_first", False)):
         globals()[_name] = _message_first(_value)
 del _name, _value
