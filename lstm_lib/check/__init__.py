@@ -26,11 +26,12 @@ from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 from .ch06 import coupled_step, gru_flip_z
 from .ch07 import additive_attention, min_gru_scan
 from .ch08 import sample_next
+from .appC import ridge_readout, scale_to_spectral_radius
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
            "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan", "lstm_param_count",
-           "cell_state_jacobian", "gate"]
+           "cell_state_jacobian", "gate", "scale_to_spectral_radius", "ridge_readout"]
 
 
 
@@ -57,7 +58,8 @@ def _message_first(check):
 
 
 for _name, _value in list(globals().items()):
-    if (callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", "").startswith(__name__ + ".ch")
+    if (callable(_value) and not _name.startswith("_")
+            and getattr(_value, "__module__", "").startswith((__name__ + ".ch", __name__ + ".app"))
             and not getattr(_value, "_message_first", False)):
         globals()[_name] = _message_first(_value)
 del _name, _value
