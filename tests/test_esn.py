@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from lstm_lib import esn as esn_module, tasks
+from lstm_lib import esn as esn_module
+from lstm_lib import tasks
 from lstm_lib.esn import ESN, nmse
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -10,7 +10,7 @@ units (which removes the transient from the constant history).
 """
 import numpy as np
 
-from ..nn import _err, _float_dtype, _positive_int, _rng
+from ..nn import _float_dtype, _positive_int, _rng
 
 __all__ = ["mackey_glass"]
 
