@@ -22,12 +22,14 @@ _CELLS = {
     "ClockworkRNN": "cells.clockwork",
     "DepthGatedLSTM": "cells.depth_gated",
     "LSTM1997": "cells.lstm1997",
+    "Bidirectional": "cells.bidirectional",
 }
 _SUBMODULES = (
     "cells", "gradcheck", "nn", "optim", "train", "tasks", "io", "fonts", "diagrams", "explorers", "check", "homework",
     "corpus", "charlm",
     "attention", "min_rnn", "xlstm", "self_attention",
     "experiments",
+    "esn",
 )
 
 __all__ = [*_CELLS, *_SUBMODULES]

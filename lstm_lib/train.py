@@ -56,7 +56,7 @@ class Seq:
         if readout not in ("last", "all"):
             raise _err(f"{where}: readout must be 'last' or 'all', got {readout!r}",
                        f"{where}：readout 应为 'last' 或 'all'，实际为 {readout!r}")
-        H = cell.hidden_size
+        H = getattr(cell, "output_size", cell.hidden_size)   # a Bidirectional's y is 2H wide
         if getattr(head, "in_features", H) != H:
             raise _err(f"{where}: head must read the cell's hidden state, in_features = hidden_size = {H}, got "
                        f"in_features = {head.in_features}",

@@ -20,7 +20,8 @@ from lstm_lib.diagrams import FIGURES, CAPTIONS, draw_cell
 
 REQUIRED = ["rnn-rolled", "rnn-unrolled", "gap-short", "gap-long", "rnn-module", "lstm-chain", "notation",
             "cell-state-line", "gate", "focus-forget", "focus-input", "focus-update", "focus-output", "peephole",
-            "coupled", "gru", "gru-reset-after", "lstm-live", "history-timeline"]
+            "coupled", "gru", "gru-reset-after", "lstm-live", "history-timeline",
+            "bidirectional", "esn", "ntm", "lsm"]  # Appendix C
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -12,6 +12,7 @@
 | ``greff``     | ``GreffLSTM(variant=…)``: vanilla + 8 variants  | Greff et al. (2015)               |
 | ``clockwork`` | ``ClockworkRNN``: modules with clock periods    | Koutník et al. (2014)             |
 | ``depth_gated`` | ``DepthGatedLSTM``: a stack with depth gates  | Yao et al. (2015)                 |
+| ``bidirectional`` | ``Bidirectional(cell, D, H)``: two directions | Schuster & Paliwal (1997)       |
 
 ``_cell.py`` is the shared driver (sizes, seeded initialisation, input checks, the loop over time forward and back);
 ``_ops.py`` the stable sigmoid. ``greff`` uses the driver; ``clockwork`` (its step depends on the clock tick) and

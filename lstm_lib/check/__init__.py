@@ -27,11 +27,13 @@ from .ch05 import gate_saturation, lstm_step, lstm_step_backward
 from .ch06 import coupled_step, gru_flip_z
 from .ch07 import additive_attention, min_gru_scan
 from .ch08 import sample_next
+from .appC import ridge_readout, scale_to_spectral_radius
 
 __all__ = ["rnn_step", "rnn_step_backward", "lstm_step", "rnn_jacobian", "clip_by_global_norm",
            "gradient_norm_vs_lag", "rel_error", "lstm_step_backward", "gate_saturation", "sample_next",
            "coupled_step", "gru_flip_z", "additive_attention", "min_gru_scan", "lstm_param_count",
-           "cell_state_jacobian", "gate", "lstm_bptt", "cell_state_jacobian_full"]
+           "cell_state_jacobian", "gate", "lstm_bptt", "cell_state_jacobian_full",
+           "scale_to_spectral_radius", "ridge_readout"]
 
 
 

@@ -20,6 +20,11 @@ Importing this module registers the CJK font (``lstm_lib.fonts.use_cjk_font``) o
 from .cell import draw_cell, KINDS, VALUE_SLOTS
 from .figures import FIGURES, EQ, cell_figure, lstm_live, live_example, live_values
 from .captions import CAPTIONS, caption_markdown, alt_text, mystnb_metadata
+from .family import FAMILY_FIGURES, FAMILY_CAPTIONS
+from .figures import _legible_figure
+
+FIGURES.update({name: _legible_figure(make) for name, make in FAMILY_FIGURES.items()})   # Appendix C
+CAPTIONS.update(FAMILY_CAPTIONS)
 
 __all__ = ["FIGURES", "CAPTIONS", "EQ", "KINDS", "VALUE_SLOTS", "draw_cell", "cell_figure", "lstm_live",
            "live_example", "live_values", "draw", "caption_markdown", "alt_text", "mystnb_metadata", "figure_png"]
