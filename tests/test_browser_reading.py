@@ -96,7 +96,16 @@ def open_mode(browser, server, docname, mode, width=1280):
     context.add_init_script(f"localStorage.setItem('lstm-course-lang', '{mode}')")
     page = context.new_page()
     page.goto(f"{server}/{docname}.html", wait_until="load")
-    page.wait_for_load_state("networkidle")
+    try:
+        page.wait_for_load_state("networkidle")
+    except Exception as error:  # playwright's TimeoutError (playwright is imported by the browser fixture only)
+        if type(error).__name__ != "TimeoutError":
+            raise
+        # Appendix B in EN + 中文 mode (the most mathematics of any page) never reports network idle in Chromium
+        # although no request is pending; wait instead for MathJax's first typeset and the fonts, which is what
+        # the layout checks need
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+        page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
     return context, page
 
 
