@@ -1,6 +1,8 @@
 """What the tests of error messages share: a message in the library's words is English, " / ", then Chinese."""
 import re
 
+import pytest
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -21,3 +23,14 @@ def bilingual_expected(excinfo, *fragments):
     for frag in fragments:
         assert frag in msg, (frag, msg)
     return msg
+
+
+def diagnosed(run, *words):
+    """run() submits a wrong solution to a check: the check must fail, say that finite differences disagree (in both
+    languages), and name every word of its diagnosis."""
+    with pytest.raises(AssertionError) as e:
+        run()
+    msg = str(e.value)
+    assert "finite differences" in msg and "有限差分" in msg
+    for w in words:
+        assert w in msg, (w, msg)
