@@ -138,28 +138,29 @@ def _diagnose(out, candidates, tol=_FORWARD_TOL):
     return None
 
 
-def _fail_at(what, out, ref, err, hint, rel=None):
+def _fail_at(what, out, ref, err, hint, rel=None, context=("", "")):
     """Fail naming where ``out`` is furthest from ``ref``: "<what> wrong (max error … at <what>[i, j]): <hint>".
 
     ``hint`` is an (English, Chinese) pair; ``rel``, where the check has one, is the relative error against finite
-    differences, named first."""
+    differences, named first; ``context`` (English, Chinese) ends the parenthesis, e.g. (", T = 6", "，T = 6")."""
     __tracebackhide__ = True
     at = _where(np.unravel_index(np.argmax(np.abs(out - ref)), ref.shape))
     if rel is None:
-        _fail(f"{what} wrong (max error {err:.2g} at {what}{at}): {hint[0]}",
-              f"{what} 不对（最大误差 {err:.2g}，位于 {what}{at}）：{hint[1]}")
-    _fail(f"{what} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at {what}{at}): "
-          f"{hint[0]}",
-          f"{what} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {what}{at}）：{hint[1]}")
+        _fail(f"{what} wrong (max error {err:.2g} at {what}{at}{context[0]}): {hint[0]}",
+              f"{what} 不对（最大误差 {err:.2g}，位于 {what}{at}{context[1]}）：{hint[1]}")
+    _fail(f"{what} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at "
+          f"{what}{at}{context[0]}): {hint[0]}",
+          f"{what} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {what}{at}{context[1]}）：{hint[1]}")
 
 
-def _check_grads(out, ref, num, wrong, hints, default_hint):
+def _check_grads(out, ref, num, wrong, hints, default_hint, context=("", "")):
     """Compare every gradient of a backward check with the reference and with finite differences.
 
     ``out``, ``ref``, ``num`` map each gradient's name to the student's array, the library's and the centred
     differences; ``wrong[name]`` maps mistake -> what that mistake gives. A gradient off the reference fails with the
     hint of the mistake it reproduces (``hints``, else ``default_hint``); one that agrees with the reference but not
-    with finite differences fails too. Returns (max error, max relative error against finite differences).
+    with finite differences fails too; ``context`` is passed to ``_fail_at``. Returns (max error, max relative error
+    against finite differences).
     """
     __tracebackhide__ = True
     worst = worst_fd = 0.0
@@ -168,7 +169,8 @@ def _check_grads(out, ref, num, wrong, hints, default_hint):
         worst = max(worst, err)
         rel = rel_error(out[k], num[k])
         if err > _FORWARD_TOL * max(1.0, float(np.max(np.abs(ref[k])))):
-            _fail_at(k, out[k], ref[k], err, hints.get(_diagnose(out[k], wrong[k]), default_hint), rel=rel)
+            _fail_at(k, out[k], ref[k], err, hints.get(_diagnose(out[k], wrong[k]), default_hint), rel=rel,
+                     context=context)
         worst_fd = max(worst_fd, rel)
         if rel > _FD_TOL:   # agrees with the reference but not with finite differences: cannot happen for float64
             _fail(f"{k} disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",

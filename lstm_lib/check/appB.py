@@ -9,13 +9,14 @@ from ._common import (
     _array,
     _call,
     _cell,
+    _check_grads,
     _diagnose,
     _fail,
+    _fail_at,
     _lstm_gates,
     _max_err,
     _passed,
     _tuple,
-    _where,
     numerical_gradient,
     rel_error,
 )
@@ -121,25 +122,13 @@ def lstm_bptt(fn):
         wrong = {m: dict(zip(_BPTT_NAMES, _lstm_bptt_variant(dy, x, h0, c0, W, b, **kw))) for m, kw in (
             ("no_carry", {"carry": False}), ("no_recurrent", {"recurrent": False}), ("no_via_h", {"via_h": False}),
             ("no_highway", {"highway": False}), ("last_only", {"sum_time": False}))}
-        for k in _BPTT_NAMES:
-            err = _max_err(out[k], ref[k])
-            worst = max(worst, err)
-            rel = rel_error(out[k], num[k])
-            if err > _FORWARD_TOL * max(1.0, float(np.max(np.abs(ref[k])))):
-                mistake = _diagnose(out[k], {m: v[k] for m, v in wrong.items()})
-                hint = hints.get(mistake, (
-                    "go backwards from the last step: dh = dy[t] + dh_next; dc = dc_next + dh * o * (1 - tanh²(c_t)); "
-                    "da from dc and dh; dW += [h_{t-1}, x_t]^T @ da; [dh_next, dx[t]] = da @ W^T; dc_next = dc * f",
-                    "从最后一步往前走：dh = dy[t] + dh_next；dc = dc_next + dh * o * (1 - tanh²(c_t))；由 dc 和 dh 求 da；"
-                    "dW += [h_{t-1}, x_t]^T @ da；[dh_next, dx[t]] = da @ W^T；dc_next = dc * f"))
-                at = _where(np.unravel_index(np.argmax(np.abs(out[k] - ref[k])), ref[k].shape))
-                _fail(f"{k} wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at "
-                      f"{k}{at}, T = {T}): {hint[0]}",
-                      f"{k} 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 {k}{at}，T = {T}）：{hint[1]}")
-            worst_fd = max(worst_fd, rel)
-            if rel > _FD_TOL:
-                _fail(f"{k} disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",
-                      f"{k} 与有限差分不符（相对误差 {rel:.2g}）；是否用 float64 计算？")
+        err, rel = _check_grads(out, ref, num, {k: {m: v[k] for m, v in wrong.items()} for k in _BPTT_NAMES}, hints, (
+            "go backwards from the last step: dh = dy[t] + dh_next; dc = dc_next + dh * o * (1 - tanh²(c_t)); "
+            "da from dc and dh; dW += [h_{t-1}, x_t]^T @ da; [dh_next, dx[t]] = da @ W^T; dc_next = dc * f",
+            "从最后一步往前走：dh = dy[t] + dh_next；dc = dc_next + dh * o * (1 - tanh²(c_t))；由 dc 和 dh 求 da；"
+            "dW += [h_{t-1}, x_t]^T @ da；[dh_next, dx[t]] = da @ W^T；dc_next = dc * f"),
+            context=(f", T = {T}", f"，T = {T}"))
+        worst, worst_fd = max(worst, err), max(worst_fd, rel)
     return _passed(name, worst, fd=worst_fd)
 
 
@@ -228,10 +217,7 @@ def cell_state_jacobian_full(fn):
                                        "diag(o_{t-1} ⊙ (1 - tanh² C_{t-1}))",
                                        "请对照 J = diag(f) + [对 f、i、C̃ 求和 diag(∂C_t/∂a_g) W_hg^T] · "
                                        "diag(o_{t-1} ⊙ (1 - tanh² C_{t-1}))"))
-            at = _where(np.unravel_index(np.argmax(np.abs(out - ref)), ref.shape))
-            _fail(f"J wrong (relative error {rel:.2g} against finite differences; max error {err:.2g} at J{at}): "
-                  f"{hint[0]}",
-                  f"J 不对（与有限差分的相对误差 {rel:.2g}；最大误差 {err:.2g}，位于 J{at}）：{hint[1]}")
+            _fail_at("J", out, ref, err, hint, rel=rel)
         worst_fd = max(worst_fd, rel)
         if rel > _FD_TOL:
             _fail(f"J disagrees with finite differences (relative error {rel:.2g}); is it computed in float64?",
