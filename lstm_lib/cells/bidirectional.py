@@ -147,11 +147,7 @@ class Bidirectional:
         """``dx = bi.backward(dy, dstate=None)``: dy (T, B, 2H); dstate a pair of gradients wrt the final states.
         Fills ``bi.grads`` (overwriting) and ``bi.dstate0`` = (dstate→_0, dstate←_0)."""
         if self._T is None:
-            raise V.CallOrderError(V._msg(
-                "expected bi.forward(x) before bi.backward(dy) (backward is allowed once per forward), got a "
-                "backward with no forward pending",
-                "期望先调用 bi.forward(x) 再调用 bi.backward(dy)（每次 forward 只能 backward 一次），"
-                "实际没有尚未反向传播的 forward"))
+            raise V.no_forward("bi")
         T, H = self._T, self.hidden_size
         if dy is not None:
             dy = V.array("dy", dy, (T, None, 2 * H), self.dtype, (T, "B", 2 * H))   # (T, B, 2H)
