@@ -78,9 +78,39 @@ def toc_source(docname: str) -> Path:
     raise FileNotFoundError(f"_toc.yml lists {docname!r} but neither {docname}.md nor {docname}.ipynb exists")
 
 
+def reusable_build() -> BookBuild | None:
+    """The build that `.ci/run` has just made with the README's command (1), if no source changed since.
+
+    `.ci/run` saves that command's log and exit code and names the log in LSTM_BOOK_BUILD_LOG (the HTML is in
+    ``_build/html`` beside it); building the same sources again would only repeat it (45-90 s). Any file of the
+    checkout (tracked or not, outside _build and .venv) newer than the log makes the tests build afresh.
+    """
+    log = os.environ.get("LSTM_BOOK_BUILD_LOG")
+    if not log:
+        return None
+    log = Path(log)
+    code = log.with_suffix(".exit")
+    html = ROOT / "_build" / "html"
+    if not (log.is_file() and code.is_file() and (html / "index.html").is_file()):
+        return None
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        return None
+    built = log.stat().st_mtime
+    for name in listed.stdout.splitlines():
+        path = ROOT / name
+        if not name.startswith(("_build/", ".venv/")) and path.is_file() and path.stat().st_mtime > built:
+            return None
+    return BookBuild(int(code.read_text().strip()), ANSI.sub("", log.read_text(encoding="utf-8", errors="replace")),
+                     html, 0.0)
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> BookBuild:
-    """Build the book once per session with -W -n --keep-going into a temporary directory."""
+    """Build the book once per session with -W -n --keep-going into a temporary directory (or reuse .ci/run's)."""
+    reused = reusable_build()
+    if reused is not None:
+        return reused
     out = tmp_path_factory.mktemp("book")
     start = time.monotonic()
     proc = subprocess.run(

@@ -91,22 +91,54 @@ def han(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
+READY = """async () => {
+  // what the layout checks need: MathJax's first typeset (on pages that load it) and the fonts
+  if (document.querySelector('script[src*="mathjax"]')) {
+    for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+      await new Promise(r => setTimeout(r, 50));
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return 'MathJax never started';
+    await MathJax.startup.promise;
+  }
+  await document.fonts.ready;
+  return 'ready';
+}"""
+
+
 def open_mode(browser, server, docname, mode, width=1280):
+    """A page in reading mode ``mode`` at ``width``, once its maths is typeset and its fonts are loaded.
+
+    (Waiting for "network idle" instead cost half a second of idleness per page, and Appendix B in EN + 中文 mode
+    never reported it although no request was pending.)"""
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_init_script(f"localStorage.setItem('lstm-course-lang', '{mode}')")
     page = context.new_page()
     page.goto(f"{server}/{docname}.html", wait_until="load")
-    try:
-        page.wait_for_load_state("networkidle")
-    except Exception as error:  # playwright's TimeoutError (playwright is imported by the browser fixture only)
-        if type(error).__name__ != "TimeoutError":
-            raise
-        # Appendix B in EN + 中文 mode (the most mathematics of any page) never reports network idle in Chromium
-        # although no request is pending; wait instead for MathJax's first typeset and the fonts, which is what
-        # the layout checks need
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-        page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
+    state = page.evaluate(READY)
+    assert state == "ready", f"{docname} ({mode}, {width} px): {state}"
     return context, page
+
+
+IMAGES = """() => Array.from(document.querySelectorAll('article img'))
+    .filter(i => i.getClientRects().length && i.closest('.cell_output, figure'))
+    .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width,
+                natural: i.naturalWidth, url: i.src}))"""
+# what each (page, mode, width) is asked, in one visit: the layout tests share a visit instead of loading the page
+# once per test (a visit costs 1-4 s; there are about 20 pages)
+ASKED = {"both": {"overflow": OVERFLOW, "images": IMAGES}, "en": {"han": VISIBLE_HAN},
+         "zh": {"headings": HEADINGS, "captions": CAPTIONS, "ui": INTERFACE}}
+_visits: dict = {}
+
+
+def visit(browser, server, docname, mode, width=1280) -> dict:
+    """The answers of ASKED[mode] on ``docname`` at ``width`` (one page load per key and test session)."""
+    key = (docname, mode, width)
+    if key not in _visits:
+        context, page = open_mode(browser, server, docname, mode, width)
+        try:
+            _visits[key] = {name: page.evaluate(js) for name, js in ASKED[mode].items()}
+        finally:
+            context.close()
+    return _visits[key]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -150,21 +182,13 @@ def test_menu_opens_and_shows_the_contents(browser, server, width):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("docname", toc_files())
 def test_nothing_overflows_the_column(browser, server, docname, width):
-    context, page = open_mode(browser, server, docname, "both", width)
-    try:
-        offenders = page.evaluate(OVERFLOW)
-    finally:
-        context.close()
+    offenders = visit(browser, server, docname, "both", width)["overflow"]
     assert not offenders, f"{docname} at {width} px:\n" + "\n".join(offenders[:20])
 
 
 @pytest.mark.parametrize("docname", toc_files())
 def test_english_mode_shows_no_chinese(browser, server, docname):
-    context, page = open_mode(browser, server, docname, "en")
-    try:
-        found = page.evaluate(VISIBLE_HAN)
-    finally:
-        context.close()
+    found = visit(browser, server, docname, "en")["han"]
     assert not found, (f"{docname} in English mode shows {len(found)} Chinese fragments outside code and outputs:\n"
                        + "\n".join(found[:25]))
 
@@ -183,13 +207,8 @@ def test_han_check_catches_a_bilingual_heading(browser, server):
 
 @pytest.mark.parametrize("docname", toc_files())
 def test_chinese_mode_is_chinese(browser, server, docname):
-    context, page = open_mode(browser, server, docname, "zh")
-    try:
-        headings = page.evaluate(HEADINGS)
-        captions = page.evaluate(CAPTIONS)
-        ui = page.evaluate(INTERFACE)
-    finally:
-        context.close()
+    seen = visit(browser, server, docname, "zh")
+    headings, captions, ui = seen["headings"], seen["captions"], seen["ui"]
     assert headings, f"{docname}: no heading"
     latin = [h for h in headings if not han(h)]
     assert not latin, f"{docname} in 中文 mode has headings without Chinese: {latin}"
@@ -216,14 +235,7 @@ def _png_text_record(path: Path) -> dict | None:
 
 @pytest.mark.parametrize("docname", [d for d in toc_files() if d.startswith("notebooks/")])
 def test_figure_text_is_legible_at_1280(browser, server, built_html, docname):
-    context, page = open_mode(browser, server, docname, "en", 1280)
-    try:
-        images = page.evaluate("""() => Array.from(document.querySelectorAll('article img'))
-            .filter(i => i.getClientRects().length && i.closest('.cell_output, figure'))
-            .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width,
-                        natural: i.naturalWidth, url: i.src}))""")
-    finally:
-        context.close()
+    images = visit(browser, server, docname, "both", 1280)["images"]   # figures are the same in every mode
     problems = []
     for image in images:
         path = built_html / urlsplit(image["url"]).path.lstrip("/")
