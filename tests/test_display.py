@@ -20,8 +20,6 @@ from lstm_lib import diagrams  # noqa: E402
 from lstm_lib.diagrams import _display, _style  # noqa: E402
 from lstm_lib.diagrams.figures import _RAW_FIGURES  # noqa: E402
 
-KNOWN_TOO_SMALL = {"lstm-live"}   # needs a new layout (issue 11), listed so the test notices when it is fixed
-
 
 def shown_px(record: dict) -> float:
     px_per_in = min(100.0, _style.COLUMN_PX / record["width_in"])
@@ -42,10 +40,7 @@ def test_figure_text_is_at_least_11_px(name):
         assert all(abs(a - 2 * b) <= 1 for a, b in zip(image.size, (size["width"], size["height"]))), \
             f"the PNG ({image.size}) is not 2x its CSS size ({size})"
     assert abs(record["width_in"] * 100 - size["width"]) <= 1
-    if name in KNOWN_TOO_SMALL:
-        assert shown_px(record) < 11, f"{name} is legible now: remove it from KNOWN_TOO_SMALL"
-    else:
-        assert shown_px(record) >= 11, f"{name}: smallest text {shown_px(record):.1f} px ({record['min_pt']} pt)"
+    assert shown_px(record) >= 11, f"{name}: smallest text {shown_px(record):.1f} px ({record['min_pt']} pt)"
 
 
 def test_the_floor_is_what_makes_them_legible():

@@ -47,8 +47,7 @@ def figure_png(fig):
     width_px = int.from_bytes(data[16:20], "big")
     height_px = int.from_bytes(data[20:24], "big")
     record = (f"width_in={width_px / DPI:.3f}" + ("" if min_pt is None else f";min_pt={min_pt:.2f}")
-              + (";diagram=1" if ours else "")
-              + (";known_small=1" if getattr(fig, "lstm_known_small_text", False) else ""))
+              + (";diagram=1" if ours else ""))
     data = _with_text_chunk(data, "lstm:text", record)
     return data, {"width": round(width_px / SCALE), "height": round(height_px / SCALE)}
 
