@@ -60,3 +60,26 @@ def test_pyplot_figures_get_a_record_too():
     record = record_of(png)
     assert record["min_pt"] == 6.0 and shown_px(record) < 11     # ticks at 6 pt are too small, and it is seen
     assert size["width"] < 400   # cropped like the inline backend's bbox_inches="tight"
+
+
+@pytest.mark.parametrize("width, pt, legible", [(10.0, 7.0, False), (10.0, 10.0, False), (10.0, 12.0, True),
+                                                (6.5, 8.0, True), (6.5, 7.5, False)])
+def test_pyplot_figures_are_held_to_the_same_rule(width, pt, legible):
+    """Negative control of the browser test, which holds every PNG (pyplot plots too) to 11 px: a 10 in plot with
+    7 pt (or 10 pt) text yields a record that fails; 12 pt passes, as does 8 pt in a plot narrower than the column."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, 3))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="loss / 损失")
+    ax.tick_params(labelsize=pt)
+    ax.xaxis.label.set_size(pt)
+    ax.legend(fontsize=pt)
+    ax.set_xlabel("step / 步数")
+    fig.tight_layout()
+    png, size = _display.figure_png(fig)
+    record = record_of(png)
+    assert "diagram" not in record and record["min_pt"] == pt
+    assert (shown_px(record) >= 11) == legible, f"{pt} pt in a {record['width_in']} in figure: {shown_px(record):.1f} px"
+    with Image.open(io.BytesIO(png)) as image:
+        assert abs(image.size[0] - 2 * size["width"]) <= 1      # a 2x PNG, like the diagrams
