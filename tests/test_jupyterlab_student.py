@@ -115,6 +115,14 @@ def open_notebook(browser, lab, name):
     return page
 
 
+def keep_screenshot(page, name):
+    """With LSTM_SCREENSHOT_DIR set, save what the student sees (for reviews and closing notes); else nothing."""
+    folder = os.environ.get("LSTM_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
 def test_chapter_reads_cleanly(browser, lab):
     page = open_notebook(browser, lab, CHAPTER.name)
     texts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts()
@@ -133,6 +141,10 @@ def test_chapter_reads_cleanly(browser, lab):
     details = page.locator(".jp-RenderedMarkdown details")
     assert details.count() >= 3
     assert all(not d for d in details.evaluate_all("els => els.map(e => e.open)"))
+    keep_screenshot(page, "jupyterlab-ch01-top")
+    page.locator(".jp-RenderedMarkdown", has_text="Your answer here").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    keep_screenshot(page, "jupyterlab-ch01-exercise")
     page.close()
 
 
@@ -156,6 +168,8 @@ def test_appendix_explorer_works_after_run_all(browser, lab):
     want = [f"{v:.2f}" for v in explorers._flat(explorer.values(position))]
     shown = [t.replace("\u2212", "-").strip() for t in after]
     assert [float(s) for s in shown] == [float(w) for w in want]
+    gate.scroll_into_view_if_needed()
+    keep_screenshot(page, "jupyterlab-A1-explorer")
     page.close()
 
 
