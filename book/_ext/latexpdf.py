@@ -53,8 +53,6 @@ def column_widths(rows: list[list[str]], line: int = LINE_CHARS) -> list[int]:
 
 
 def _widen_long_tables(app, doctree, docname) -> None:
-    if app.builder.format != "latex":
-        return
     for table in doctree.findall(nodes.table):
         if "colwidths-given" in table.get("classes", []):
             continue
@@ -73,6 +71,63 @@ def _widen_long_tables(app, doctree, docname) -> None:
         table["classes"].append("colwidths-given")
 
 
+ABOUT_TITLE = "About this book · 关于本书"
+
+
+def _parts_from_toc(app, doctree) -> None:
+    """The book's structure in the PDF: one LaTeX part per part of _toc.yml, one chapter per page.
+
+    Sphinx assembles the PDF from the root page with every page of its toctrees inlined where the toctree stands: in
+    ``book/index.md`` that is under its last heading, so every chapter would become a section of "Contents · 目录"
+    and the front page's own headings chapters. Here the assembled tree is rebuilt as::
+
+        part  Front matter · 前言    chapter "About this book · 关于本书" (the front page), chapter Preface, ...
+        part  Chapters · 章节        chapter 1 ..., chapter 8
+        part  Appendices · 附录 ...
+
+    with the part titles taken from the captions of _toc.yml; the front page's "Contents" heading (a toctree only)
+    is dropped, as the PDF has its own table of contents.
+    """
+    root = next((c for c in doctree.children if isinstance(c, nodes.section)), None)
+    site_map = getattr(app.env, "external_site_map", None) or getattr(app.config, "external_site_map", None)
+    if root is None or site_map is None:
+        return
+    captions = [tree.caption for tree in site_map.root.subtrees]
+    wrappers = [n for n in root.findall(nodes.compound) if "toctree-wrapper" in n.get("classes", [])]
+    if len(wrappers) != len(captions) or not all(captions):
+        return
+    for wrapper in wrappers:
+        wrapper.parent.remove(wrapper)
+    # the front page: its text and headings, without its now empty "Contents" section, as one chapter
+    about = nodes.section(ids=["lstm-pdf-about"], names=["lstm-pdf-about"])
+    about += nodes.title(text=ABOUT_TITLE)
+    for child in list(root.children):
+        if isinstance(child, nodes.title):
+            continue
+        root.remove(child)
+        if not (isinstance(child, nodes.section) and child.next_node(nodes.paragraph) is None):
+            about += child
+    parts = []
+    for k, (caption, wrapper) in enumerate(zip(captions, wrappers)):
+        part = nodes.section(ids=[f"lstm-pdf-part-{k}"], names=[f"lstm-pdf-part-{k}"])
+        part += nodes.title(text=caption)
+        if k == 0:
+            part += about
+        part.extend(list(wrapper.children))
+        parts.append(part)
+    # the root section stays: Sphinx's LaTeX writer takes its title as the document's title (its content starts at
+    # the top level, here that of parts)
+    root.extend(parts)
+
+
+def _on_doctree_resolved(app, doctree, docname) -> None:
+    if app.builder.format != "latex":
+        return
+    if docname == app.config.root_doc:
+        _parts_from_toc(app, doctree)
+    _widen_long_tables(app, doctree, docname)
+
+
 def setup(app):
-    app.connect("doctree-resolved", _widen_long_tables)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
