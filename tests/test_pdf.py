@@ -212,7 +212,7 @@ def pdf_build(tmp_path_factory) -> PdfBuild:
     out = Path(os.environ["LSTM_PDF_OUTPUT"]) if os.environ.get("LSTM_PDF_OUTPUT") else tmp_path_factory.mktemp("pdf")
     start = time.monotonic()
     proc = subprocess.run([*jupyter_book_command(), "build", str(ROOT), "--builder", "pdflatex", "--path-output",
-                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200, check=False)
     seconds = time.monotonic() - start
     latex = out / "_build" / "latex"
     pdf = latex / PDF_NAME

@@ -1,4 +1,4 @@
-"""Sphinx extension for the PDF of "Understanding LSTMs / 理解 LSTM" (``jupyter-book build . --builder pdflatex``).
+r"""Sphinx extension for the PDF of "Understanding LSTMs / 理解 LSTM" (``jupyter-book build . --builder pdflatex``).
 
 Long tables: Sphinx sets a table of more than 30 rows as a ``longtable`` whose columns all get the same width, so the
 instructor guide's exercise table (85 rows, six columns from "chapter" to "practises") squeezed its one long column
