@@ -222,5 +222,5 @@ def colour_text(text, values, ax=None, width=40, title=None, vmax=None):
     ax.set_ylim(-max(rows, 1), 0)
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_title(title, fontsize=9, loc="left")   # 9 pt: a long bilingual title still fits a 6.7 in figure
     return ax

@@ -5,7 +5,8 @@ Two explorers, each in two forms:
 ``gate_explorer()``
     sliders for the input scale (x_t = s_x · x̂), the previous hidden state's scale (h_{t-1} = s_h · ĥ) and the
     forget-gate bias b_f (all units); f_t, i_t, C̃_t, o_t, C_t and h_t of a real ``lstm_lib.LSTM`` step update on
-    the cell diagram (``diagrams.lstm_live``'s drawing).
+    the cell diagram (``cell_figure`` with the value slots of ``diagrams.VALUE_SLOTS``; ``diagrams.lstm_live`` has
+    its own, larger layout).
 ``sequence_stepper()``
     plays a short sequence through the cell, one time step per frame: the values on the diagram and, below it,
     f_t, i_t, C_t and h_t of every unit over time.

@@ -20,8 +20,6 @@ from lstm_lib import diagrams  # noqa: E402
 from lstm_lib.diagrams import _display, _style  # noqa: E402
 from lstm_lib.diagrams.figures import _RAW_FIGURES  # noqa: E402
 
-KNOWN_TOO_SMALL = {"lstm-live"}   # needs a new layout (issue 11), listed so the test notices when it is fixed
-
 
 def shown_px(record: dict) -> float:
     px_per_in = min(100.0, _style.COLUMN_PX / record["width_in"])
@@ -42,10 +40,7 @@ def test_figure_text_is_at_least_11_px(name):
         assert all(abs(a - 2 * b) <= 1 for a, b in zip(image.size, (size["width"], size["height"]))), \
             f"the PNG ({image.size}) is not 2x its CSS size ({size})"
     assert abs(record["width_in"] * 100 - size["width"]) <= 1
-    if name in KNOWN_TOO_SMALL:
-        assert shown_px(record) < 11, f"{name} is legible now: remove it from KNOWN_TOO_SMALL"
-    else:
-        assert shown_px(record) >= 11, f"{name}: smallest text {shown_px(record):.1f} px ({record['min_pt']} pt)"
+    assert shown_px(record) >= 11, f"{name}: smallest text {shown_px(record):.1f} px ({record['min_pt']} pt)"
 
 
 def test_the_floor_is_what_makes_them_legible():
@@ -65,3 +60,26 @@ def test_pyplot_figures_get_a_record_too():
     record = record_of(png)
     assert record["min_pt"] == 6.0 and shown_px(record) < 11     # ticks at 6 pt are too small, and it is seen
     assert size["width"] < 400   # cropped like the inline backend's bbox_inches="tight"
+
+
+@pytest.mark.parametrize("width, pt, legible", [(10.0, 7.0, False), (10.0, 10.0, False), (10.0, 12.0, True),
+                                                (6.5, 8.0, True), (6.5, 7.5, False)])
+def test_pyplot_figures_are_held_to_the_same_rule(width, pt, legible):
+    """Negative control of the browser test, which holds every PNG (pyplot plots too) to 11 px: a 10 in plot with
+    7 pt (or 10 pt) text yields a record that fails; 12 pt passes, as does 8 pt in a plot narrower than the column."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, 3))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="loss / 损失")
+    ax.tick_params(labelsize=pt)
+    ax.xaxis.label.set_size(pt)
+    ax.legend(fontsize=pt)
+    ax.set_xlabel("step / 步数")
+    fig.tight_layout()
+    png, size = _display.figure_png(fig)
+    record = record_of(png)
+    assert "diagram" not in record and record["min_pt"] == pt
+    assert (shown_px(record) >= 11) == legible, f"{pt} pt in a {record['width_in']} in figure: {shown_px(record):.1f} px"
+    with Image.open(io.BytesIO(png)) as image:
+        assert abs(image.size[0] - 2 * size["width"]) <= 1      # a 2x PNG, like the diagrams

@@ -47,8 +47,7 @@ def figure_png(fig):
     width_px = int.from_bytes(data[16:20], "big")
     height_px = int.from_bytes(data[20:24], "big")
     record = (f"width_in={width_px / DPI:.3f}" + ("" if min_pt is None else f";min_pt={min_pt:.2f}")
-              + (";diagram=1" if ours else "")
-              + (";known_small=1" if getattr(fig, "lstm_known_small_text", False) else ""))
+              + (";diagram=1" if ours else ""))
     data = _with_text_chunk(data, "lstm:text", record)
     return data, {"width": round(width_px / SCALE), "height": round(height_px / SCALE)}
 
@@ -73,7 +72,15 @@ def register() -> bool:
     ip = get_ipython()
     if ip is None:
         return False
+    import matplotlib
     from matplotlib.figure import Figure
 
+    # The inline backend puts its own PNG formatter (1x, no record) in place when its module is first loaded, and
+    # pyplot loads it lazily, at the first figure -- after this call, so that every plt.show() would undo it unless
+    # the notebook said %matplotlib inline first. Loading it now makes ours the one that stays.
+    backend = (matplotlib.get_backend(auto_select=False) if matplotlib.__version_info__ >= (3, 10)
+               else matplotlib.rcParams._get("backend"))
+    if isinstance(backend, str) and backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        import matplotlib_inline.backend_inline  # noqa: F401
     ip.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
     return True

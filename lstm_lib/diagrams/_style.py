@@ -173,11 +173,14 @@ class Pen:
         self.ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.5",
                                          fc=fc, ec="#D8D2C4", lw=1.2, zorder=0, gid=_gid(part)))
 
-    def strip(self, x, y, values, part, label=None, cw=0.52, ch=0.42, fs=5.6, label_side="left", blank=False):
+    def strip(self, x, y, values, part, label=None, cw=0.52, ch=0.42, fs=5.6, label_side="left", blank=False,
+              vertical=False):
         """Heat cells for a vector ``values`` with the numbers inside, left edge at x, centred on y.
 
-        Returns the numbers drawn, rounded as printed (what a test compares with the cell's gate values).
-        blank: draw empty cells and record them in ``self.slots`` (the kernel-free explorer fills them in)."""
+        vertical: the cells stacked top to bottom instead of left to right. label_side: "left", "right", "above"
+        or "below" the strip. Returns the numbers drawn, rounded as printed (what a test compares with the cell's
+        gate values). blank: draw empty cells and record them in ``self.slots`` (the kernel-free explorer fills them
+        in)."""
         drawn = []
         values = np.asarray(values, float).ravel()
         # value cells grow with their numbers' font so that the numbers stay legible (legible()) and inside
@@ -185,23 +188,25 @@ class Pen:
         if fs < floor:
             grow = floor / fs
             cw, ch, fs = cw * grow, ch * grow, floor
+        n = len(values)
+        width, height = (cw, n * ch) if vertical else (n * cw, ch)
         for j, v in enumerate(values):
-            self.ax.add_patch(Rectangle((x + j * cw, y - ch / 2), cw, ch, fc="white" if blank else heat(v),
+            cx, cy = (x, y + height / 2 - (j + 1) * ch) if vertical else (x + j * cw, y - ch / 2)   # lower left
+            self.ax.add_patch(Rectangle((cx, cy), cw, ch, fc="white" if blank else heat(v),
                                         ec="#555555", lw=0.5, zorder=9, gid=f"value:{part}"))
             if blank:
-                self.slots.append((part, j, x + j * cw, y - ch / 2, cw, ch))
+                self.slots.append((part, j, cx, cy, cw, ch))
                 continue
             s = f"{v:.2f}".replace("-", "\u2212")
-            self.ax.text(x + (j + 0.5) * cw, y, s, fontsize=fs, ha="center", va="center", zorder=10, color=INK,
+            self.ax.text(cx + cw / 2, cy + ch / 2, s, fontsize=fs, ha="center", va="center", zorder=10, color=INK,
                          gid=f"value:{part}")
             drawn.append(float(f"{v:.2f}"))
         if label:
-            if label_side == "left":
-                self.ax.text(x - 0.08, y, label, fontsize=7, ha="right", va="center", zorder=10, color=INK,
-                             gid=f"value:{part}")
-            else:  # above
-                self.ax.text(x + len(values) * cw / 2, y + ch / 2 + 0.05, label, fontsize=7, ha="center",
-                             va="bottom", zorder=10, color=INK, gid=f"value:{part}")
+            where = {"left": (x - 0.08, y, "right", "center"), "right": (x + width + 0.08, y, "left", "center"),
+                     "above": (x + width / 2, y + height / 2 + 0.05, "center", "bottom"),
+                     "below": (x + width / 2, y - height / 2 - 0.05, "center", "top")}[label_side]
+            lx, ly, ha, va = where
+            self.ax.text(lx, ly, label, fontsize=max(7, fs), ha=ha, va=va, zorder=10, color=INK, gid=f"value:{part}")
         return drawn
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, FancyArrowPatch
 
-from ._style import Pen, new_figure, legible, legible_drawing, INK, OI, ROLE, FADE, tint
+from ._style import Pen, new_figure, legible, legible_drawing, text_floor_pt, INK, OI, ROLE, FADE, tint
 from .cell import draw_cell, WIDTH, HEIGHT, TOP, BUS, EXT
 from .timeline import history_timeline
 
@@ -42,25 +42,27 @@ _XPAD, _YLO, _YHI = 3.4, -2.3, 10.0
 
 
 def cell_figure(kind, highlight=None, title=None, equations=(), values=None, eq_color=INK, width=8.0, note=None,
-                blank=False, bottom=0.0):
+                blank=False, bottom=0.0, xpad=_XPAD, yhi=_YHI, **cell):
     """One module of ``kind`` with an optional bilingual title above and equations below; returns the Figure.
 
     The figure keeps what ``draw_cell`` drew as ``fig.lstm_drawn`` (name -> numbers) and ``fig.lstm_slots``
-    (blank value cells, when ``blank``); ``bottom`` inches are left free below for another panel."""
+    (blank value cells, when ``blank``); ``bottom`` inches are left free below for another panel; ``xpad`` is the
+    room left and right of the module and ``yhi`` the top of the drawing below the title (module units); ``cell``
+    goes to ``draw_cell`` (``labels``, ``names``, ``up_out``)."""
     w = WIDTH[kind]
-    x0, x1 = -_XPAD, w + _XPAD
+    x0, x1 = -xpad, w + xpad
     n_eq = len(equations) + (1 if note else 0)
     y0 = _YLO - 0.95 * n_eq - (0.3 if n_eq else 0)
     if title and "\n" not in title:
         title = title.replace(" · ", "\n")         # English line, Chinese line
     n_title = title.count("\n") + 1 if title else 0
-    y1 = _YHI + 0.8 * n_title + (0.3 if title else 0)
+    y1 = yhi + 0.8 * n_title + (0.3 if title else 0)
     h_cell = width * (y1 - y0) / (x1 - x0)
     fig, ax = new_figure(width, h_cell + bottom)
     ax.set_position((0, bottom / (h_cell + bottom), 1, h_cell / (h_cell + bottom)))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    out = draw_cell(ax, kind, highlight=highlight, values=values, blank=blank)
+    out = draw_cell(ax, kind, highlight=highlight, values=values, blank=blank, **cell)
     if title:
         ax.text((x0 + x1) / 2, y1 - 0.25, title, fontsize=11, ha="center", va="top", color=INK, gid="title",
                 linespacing=1.35)
@@ -360,8 +362,29 @@ def live_values(cell, x_t, state):
             "c": take(c), "tanh_c": take(np.tanh(c)), "h": take(h)}
 
 
+# lstm-live's own layout. Its numbers must be >= 11 CSS px in the book, so a value cell is about 37 px wide, four
+# times the explorers' cells (cell.VALUE_SLOTS): the module fills the figure's width (no end labels: the strips name
+# the wires), the strips on the cell-state line and the bus lie along them, and the gates' strips stand upright
+# beside their wires. name -> (x of the left edge, y of the centre, label, label side, upright), module units.
+_LIVE_CW, _LIVE_CH, _LIVE_XPAD = 1.0, 0.48, 1.7
+LIVE_SLOTS = {
+    "c_prev": (-1.6, 7.6, r"$C_{t-1}$", "above", False),
+    "f_c_prev": (2.8, 7.6, r"$f_t\odot C_{t-1}$", "above", False),
+    "c": (7.2, 7.6, r"$C_t$", "above", False),
+    "h_prev": (-1.6, 1.75, r"$h_{t-1}$", "above", False),
+    "x": (1.1, -0.75, r"$x_t$", "right", False),
+    "h": (11.4, 0.65, r"$h_t$", "left", False),
+    "f": (1.45, 5.3, r"$f_t$", "left", True),
+    "i": (3.85, 5.2, r"$i_t$", "left", True),
+    "c_tilde": (7.45, 4.95, r"$\tilde{C}_t$", "right", True),
+    "i_c_tilde": (7.45, 6.35, r"$i_t\odot\tilde{C}_t$", "below", False),
+    "tanh_c": (12.6, 4.25, r"$\tanh(C_t)$", "right", True),
+    "o": (10.2, 2.31, r"$o_t$", "left", True),
+}
+
+
 def lstm_live(cell=None, x_t=None, state=None):
-    """One real step of an ``lstm_lib.LSTM`` (first batch row), its values drawn on the wires.
+    """One real step of an ``lstm_lib.LSTM`` (first batch row), its values drawn on the wires (``LIVE_SLOTS``).
 
     Defaults: ``live_example()`` (H=4, D=3, seeded). The returned figure carries ``fig.lstm_values`` (the exact
     vectors) and ``fig.lstm_drawn`` (the numbers as printed, rounded to 2 decimals)."""
@@ -376,11 +399,20 @@ def lstm_live(cell=None, x_t=None, state=None):
         raise ValueError(f"lstm_live draws at most 4 numbers per wire / 每条线最多画 4 个数; got hidden_size="
                          f"{cell.hidden_size}, input_size={cell.input_size}")
     vals = live_values(cell, x_t, state)
-    fig = cell_figure("lstm", None, r"one real step of lstm_lib.LSTM: $f_t$ cuts the old cell state, $i_t \odot \tilde{C}_t$ refills it" "\n"
-                      "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", values=vals, width=10.0,
-                      note="colour: blue < 0 < orange · 颜色：蓝为负，橙为正")
+    with legible_drawing():
+        fig = cell_figure("lstm", None, r"one real step of lstm_lib.LSTM: $f_t$ cuts the old cell state, "
+                          r"$i_t \odot \tilde{C}_t$ refills it" "\n"
+                          "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", width=10.0,
+                          note="colour: blue < 0 < orange · 颜色：蓝为负，橙为正", xpad=_LIVE_XPAD, yhi=8.8,
+                          labels=False, names=False, up_out=False)
+        floor = text_floor_pt(fig.get_size_inches()[0])
+        pen = Pen(fig.lstm_axes)
+        fig.lstm_drawn = {
+            name: pen.strip(x, y, vals[name], name, label=label, label_side=side, vertical=upright,
+                            cw=_LIVE_CW, ch=_LIVE_CH, fs=floor)
+            for name, (x, y, label, side, upright) in LIVE_SLOTS.items()}
+        legible(fig)
     fig.lstm_values = vals
-    fig.lstm_known_small_text = True   # value strips below 11 px: a new layout is needed (issue 11, open)
     return fig
 
 
@@ -416,6 +448,5 @@ def _legible_figure(make):
 
 
 # Every figure of the book with its text raised to the legibility floor (>= 11 CSS px as the book shows it at
-# 1280 px), except lstm-live: its twelve value strips need a new layout to carry 11 px numbers (issue 11, open).
-# The explorers (lstm_lib.explorers) draw through cell_figure directly and keep their own layout.
-FIGURES = {name: make if name == "lstm-live" else _legible_figure(make) for name, make in _RAW_FIGURES.items()}
+# 1280 px). The explorers (lstm_lib.explorers) draw through cell_figure directly and keep their own layout.
+FIGURES = {name: _legible_figure(make) for name, make in _RAW_FIGURES.items()}
