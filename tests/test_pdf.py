@@ -12,7 +12,8 @@ What is checked, on the text that ``pdftotext`` extracts and on XeLaTeX's log: t
 ``_toc.yml`` by its title in both languages; a sentence of each language from every page, English before Chinese as
 in the "EN + 中文" mode; every reference of ``book/references.bib``; one embedded image per figure the pages show; no
 "Missing character" (a glyph the fonts lack), no line wider than the text block by more than ``OVERFULL_PT``, no
-Chinese punctuation mark that starts a line, no raw TeX or MyST in the text. The parsers of the log and of the
+Chinese punctuation mark that starts a line, no raw TeX or MyST in the text. Then the README's HTML build, run into
+the same output, must link the PDF from every page and carry it on the site and in the offline zip. The parsers of the log and of the
 text are unmarked and run in every suite, each with a negative control.
 """
 from __future__ import annotations
@@ -300,3 +301,26 @@ def test_chinese_is_set_by_its_rules_and_nothing_raw_is_left(pdf_build):
                                            pdf_build.text)]
     assert not raw, f"raw TeX or MyST in the PDF's text: {raw[:10]}"
     assert "\ufffd" not in pdf_build.text
+
+
+@pytest.mark.pdf
+def test_the_site_links_and_carries_the_pdf(pdf_build):
+    """The README's build, run after the PDF's into the same output: every chapter links the PDF, the site and the
+    offline zip hold it byte for byte."""
+    import zipfile
+
+    out = pdf_build.pdf.parents[2]          # <out>/_build/latex/understanding-lstms.pdf
+    proc = subprocess.run([*jupyter_book_command(), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    html = out / "_build" / "html"
+    copied = html / "downloads" / PDF_NAME
+    assert copied.read_bytes() == pdf_build.pdf.read_bytes()
+    for docname in toc_files():
+        page = (html / f"{docname}.html").read_text(encoding="utf-8")
+        hrefs = set(re.findall(rf'href="([^"]*{re.escape(PDF_NAME)})"', page))
+        assert hrefs, f"{docname}: no link to the PDF"
+        for href in hrefs:
+            assert ((html / docname).parent / href).resolve() == copied.resolve(), f"{docname}: {href}"
+    with zipfile.ZipFile(html / "downloads" / "understanding-lstms-notebooks.zip") as zf:
+        assert zf.read(f"understanding-lstms/{PDF_NAME}") == pdf_build.pdf.read_bytes()
