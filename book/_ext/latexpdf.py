@@ -120,12 +120,33 @@ def _parts_from_toc(app, doctree) -> None:
     root.extend(parts)
 
 
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+WIDE_IN_CJK = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
+
+
+def _latin_quotes_in_english(doctree) -> None:
+    """English paragraphs get Latin quotes, apostrophes, dashes and ellipses.
+
+    xeCJK sets ‘ ’ “ ” — … in the CJK font, full width, which is right in Chinese and wrong in English ("network’ s").
+    An English paragraph (Chinese characters, if any, fewer than a fifth of its letters: the title of a chapter it
+    links to) is wrapped in a group that gives those characters back to the Latin font (``\lstmlatinquotes`` in the
+    preamble of ``_config.yml``; character classes follow TeX's grouping).
+    """
+    for paragraph in list(doctree.findall(nodes.paragraph)):
+        text = paragraph.astext()
+        if not WIDE_IN_CJK.search(text) or len(HAN.findall(text)) >= 0.2 * len(re.findall("[A-Za-z]", text)):
+            continue
+        paragraph.insert(0, nodes.raw("", "\\begingroup\\lstmlatinquotes{}", format="latex"))
+        paragraph.append(nodes.raw("", "\\endgroup{}", format="latex"))
+
+
 def _on_doctree_resolved(app, doctree, docname) -> None:
     if app.builder.format != "latex":
         return
     if docname == app.config.root_doc:
         _parts_from_toc(app, doctree)
     _widen_long_tables(app, doctree, docname)
+    _latin_quotes_in_english(doctree)
 
 
 def setup(app):
