@@ -177,6 +177,31 @@ def test_a_build_without_solutions_offers_no_instructor_notebook():
     assert [k for k, _ in downloads._links(App, "notebooks/01_x", lambda t, r: t)] == ["student", "instructor", "zip"]
 
 
+def test_the_pdf_is_offered_once_built(tmp_path):
+    """No PDF beside the HTML output: no link. Once _build/latex holds it: a link in the line and the menu, its size."""
+    class App:
+        outdir = str(tmp_path / "_build" / "html")
+
+        class config:
+            lstm_no_solutions = False
+            lstm_pdf = ""
+            lstm_pdf_found = ""
+
+    assert downloads.find_pdf(App) == ""
+    assert "pdf" not in [k for k, _ in downloads._links(App, "notebooks/01_x", lambda t, r: t)]
+    pdf = tmp_path / "_build" / "latex" / downloads.PDF_NAME
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.5\n" + bytes(2_500_000))
+    App.config.lstm_pdf_found = downloads.find_pdf(App)
+    assert App.config.lstm_pdf_found == f"{pdf.resolve()}|{2_500_009}"
+    links = downloads._links(App, "notebooks/01_x", lambda t, r: t)
+    assert links[-1] == ("pdf", f"downloads/{downloads.PDF_NAME}")
+    line = downloads.downloads_html(links, downloads.pdf_size(App))
+    assert "The book as a PDF" in line and "全书 PDF" in line and "2.5 MB" in line
+    menu = downloads._menu_entries(App, links)
+    assert menu[-1]["icon"] == "fas fa-file-pdf" and "2.5 MB" in menu[-1]["tooltip"]
+
+
 # ----------------------------------------------------------------------------------------------------- browser
 from test_browser import browser, server, unavailable  # noqa: F401  (fixtures)
 from test_browser_reading import open_mode

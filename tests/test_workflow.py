@@ -1,7 +1,8 @@
 """The publishing workflow (.github/workflows/book.yml) cannot run here, so its promises are checked by reading it:
 valid YAML; it runs exactly the README's two commands, in order; it deploys _build/html to Pages only from a push
-to main, and a pull request builds and tests without deploying; the branch the Colab button opens (``student``) is
-replaced by the student versions only after a tested push to main."""
+to main, and a pull request builds and tests without deploying; the site it deploys carries the PDF, built and checked
+by tests/test_pdf.py into _build/latex before the HTML is built the last time; the branch the Colab button opens
+(``student``) is replaced by the student versions only after a tested push to main."""
 from __future__ import annotations
 
 import re
@@ -43,6 +44,24 @@ def test_workflow_runs_the_readme_commands_in_order(workflow):
         assert hits, f"the workflow does not run the README command {command!r}"
         positions.append(hits[0])
     assert positions == sorted(positions) and len(set(positions)) == 2
+
+
+def test_the_pdf_is_built_checked_and_attached_to_the_site(workflow):
+    steps = workflow["jobs"]["build-and-test"]["steps"]
+    runs = [str(step.get("run", "")) for step in steps]
+    readme_build, readme_tests = (next(k for k, run in enumerate(runs) if run.strip() == c) for c in readme_commands())
+    tex = [k for k, run in enumerate(runs) if "apt-get install" in run and "texlive-xetex" in run]
+    pdf = [k for k, run in enumerate(runs) if re.search(r"\bpytest -m pdf tests/test_pdf\.py\b", run)]
+    assert len(tex) == 1 and len(pdf) == 1, (tex, pdf)
+    # the test builds into _build/latex (LSTM_PDF_OUTPUT=., i.e. the checkout), beside _build/html
+    assert re.search(r"\bLSTM_PDF_OUTPUT=\.(\s|$)", runs[pdf[0]]) or steps[pdf[0]].get("env", {}).get("LSTM_PDF_OUTPUT") == "."
+    for package in ("texlive-lang-chinese", "latexmk", "fonts-noto-cjk", "fonts-freefont-otf", "poppler-utils"):
+        assert package in runs[tex[0]], f"the TeX step does not install {package}"
+    # then the HTML is built again (it links and copies the PDF it finds), before the site is uploaded
+    rebuilds = [k for k, run in enumerate(runs) if "jupyter-book build ." in run and k > pdf[0]]
+    upload = next(k for k, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/upload-pages"))
+    assert readme_build < tex[0] < pdf[0] and rebuilds and rebuilds[0] < upload
+    assert "--builder" not in runs[rebuilds[0]]
 
 
 def test_pull_requests_build_and_test(workflow):

@@ -20,6 +20,12 @@ would hand out the solutions.
 
 In a build without solutions (``LSTM_BOOK_NO_SOLUTIONS=1``, book/_ext/solutions.py) no instructor notebook is written,
 linked or zipped.
+
+The PDF of the book (``jupyter-book build . --builder pdflatex``, README "The book as a PDF") is offered once it has
+been built: when ``_build/latex/understanding-lstms.pdf`` lies beside the HTML output (or the config value
+``lstm_pdf`` names a file), it is copied to ``downloads/understanding-lstms.pdf`` and put into the zip, and every page's
+download menu and every chapter's line link it. The file's path and size are a config value, so a PDF that appears or
+changes makes Sphinx write every page again (the publishing workflow builds the PDF, then the HTML once more).
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ DOWNLOADS = "downloads"
 ZIP_NAME = "understanding-lstms-notebooks.zip"
 ZIP_ROOT = "understanding-lstms"
 STUDENT_BRANCH = "student"
+PDF_NAME = "understanding-lstms.pdf"
 
 LABELS = {
     "student": ("Student notebook", "学生版笔记本"),
@@ -44,6 +51,8 @@ LABELS = {
     "instructor_note": ("with solutions and outputs", "含答案与输出"),
     "zip": ("All chapters (.zip)", "全部章节（.zip）"),
     "zip_note": ("for offline classrooms", "供离线课堂使用"),
+    "pdf": ("The book as a PDF", "全书 PDF"),
+    "pdf_note": ("both languages, {size}", "中英对照，{size}"),
     "lead": ("Download this chapter:", "下载本章："),
 }
 
@@ -80,9 +89,26 @@ def with_instructor(app) -> bool:
     return not getattr(app.config, "lstm_no_solutions", False)
 
 
-def _label(key, sep=" · "):
+def _label(key, sep=" · ", **fill):
     en, zh = LABELS[key]
-    return f"{en}{sep}{zh}"
+    return f"{en.format(**fill)}{sep}{zh.format(**fill)}"
+
+
+# --------------------------------------------------------------------------------------------------- the PDF
+def find_pdf(app) -> str:
+    """``"<path>|<size in bytes>"`` of the book's PDF if built, else ``""`` (the value of ``lstm_pdf_found``)."""
+    named = getattr(app.config, "lstm_pdf", "")
+    path = Path(named) if named else Path(app.outdir).parent / "latex" / PDF_NAME
+    return f"{path.resolve()}|{path.stat().st_size}" if path.is_file() else ""
+
+
+def _note_pdf(app, config) -> None:
+    config.lstm_pdf_found = find_pdf(app)
+
+
+def pdf_size(app) -> str:
+    found = getattr(app.config, "lstm_pdf_found", "")
+    return f"{int(found.rsplit('|', 1)[1]) / 1e6:.1f} MB" if found else ""
 
 
 # --------------------------------------------------------------------------------------------------- the page
@@ -92,15 +118,18 @@ def _links(app, pagename, pathto):
     if with_instructor(app):
         links.append(("instructor", pathto(f"{DOWNLOADS}/instructor/{name}.ipynb", 1)))
     links.append(("zip", pathto(f"{DOWNLOADS}/{ZIP_NAME}", 1)))
+    if getattr(app.config, "lstm_pdf_found", ""):
+        links.append(("pdf", pathto(f"{DOWNLOADS}/{PDF_NAME}", 1)))
     return links
 
 
-def downloads_html(links) -> str:
+def downloads_html(links, size: str = "") -> str:
     """The line under a chapter's title: one English and one Chinese span (lang-switch.css shows the reader's)."""
     def half(k):
         open_, close, sep = (" (", ")", " · ") if k == 0 else ("（", "）", "；")
         return sep.join(f'<a class="lstm-download-{key}" href="{url}" download>{LABELS[key][k]}</a>'
-                        f'<span class="lstm-download-note">{open_}{LABELS[key + "_note"][k]}{close}</span>'
+                        f'<span class="lstm-download-note">{open_}{LABELS[key + "_note"][k].format(size=size)}'
+                        f'{close}</span>'
                         for key, url in links)
 
     return ('<div class="lstm-downloads" data-lstm-downloads>'
@@ -114,25 +143,37 @@ def _is_chapter(app, pagename, doctree) -> bool:
         Path(app.env.doc2path(pagename)).suffix == ".ipynb"
 
 
+ICONS = {"zip": "fas fa-file-archive", "pdf": "fas fa-file-pdf"}
+
+
+def _menu_entries(app, links):
+    size = pdf_size(app)
+    return [{"type": "link", "url": url, "text": _label(key), "tooltip": _label(key + "_note", size=size),
+             "icon": ICONS.get(key, "fas fa-code"), "label": f"download-{key}-button"} for key, url in links]
+
+
 def _on_page(app, pagename, templatename, context, doctree) -> None:
-    """After the theme's header buttons (priority 501): downloads in the menu and under the title; Colab -> student."""
+    """After the theme's header buttons (priority 501): downloads in the menu and under the title; Colab -> student.
+    A page that is not a chapter gets the PDF in its download menu, when there is one."""
     if not _is_chapter(app, pagename, doctree):
+        if getattr(app.config, "lstm_pdf_found", "") and "pathto" in context:
+            pdf = [("pdf", context["pathto"](f"{DOWNLOADS}/{PDF_NAME}", 1))]
+            for group in context.get("header_buttons", []):
+                if group.get("label") == "download-buttons":
+                    group["buttons"] = _menu_entries(app, pdf) + group.get("buttons", [])
         return
     links = _links(app, pagename, context["pathto"])
     body = context.get("body", "")
     end = body.find("</h1>")
     if end >= 0:
-        context["body"] = body[:end + 5] + "\n" + downloads_html(links) + body[end + 5:]
+        context["body"] = body[:end + 5] + "\n" + downloads_html(links, pdf_size(app)) + body[end + 5:]
     branch = app.config.lstm_student_branch
     for group in context.get("header_buttons", []):
         buttons = group.get("buttons", [])
         if group.get("label") == "download-buttons":
             # the theme's ".ipynb" and source entries are the stored notebook: replaced by the labelled ones
             kept = [b for b in buttons if b.get("label") not in ("download-notebook-button", "download-source-button")]
-            ours = [{"type": "link", "url": url, "text": _label(key), "tooltip": _label(key + "_note"),
-                     "icon": "fas fa-file-archive" if key == "zip" else "fas fa-code",
-                     "label": f"download-{key}-button"} for key, url in links]
-            group["buttons"] = ours + kept
+            group["buttons"] = _menu_entries(app, links) + kept
         for button in buttons:
             url = button.get("url", "")
             if button.get("text") == "Colab" and "/blob/" in url:
@@ -200,7 +241,7 @@ def lean_requirements(root: Path) -> str:
             "# Install with the course package: see README.md / 安装方法见 README.md\n" + "\n".join(lines) + "\n")
 
 
-def readme(wheel: str, instructor: bool, chapter_names: list[str]) -> str:
+def readme(wheel: str, instructor: bool, chapter_names: list[str], pdf: bool = False) -> str:
     listing = "\n".join(f"- `{n}.ipynb`" for n in chapter_names)
     folders_en = ("- `student/`: the student version of every chapter — each coding exercise a stub to fill, an "
                   "answer cell after each question, no model answer, no outputs; hand these out.\n")
@@ -209,6 +250,9 @@ def readme(wheel: str, instructor: bool, chapter_names: list[str]) -> str:
         folders_en += ("- `instructor/`: the chapters as the book shows them, with solutions, model answers and "
                        "outputs; keep these for the teacher.\n")
         folders_zh += "- `instructor/`：与书中一致的各章，含参考解答、参考答案和输出；留给教师使用。\n"
+    if pdf:
+        folders_en += f"- `{PDF_NAME}`: the whole book to read or print, English and Chinese paragraph by paragraph.\n"
+        folders_zh += f"- `{PDF_NAME}`：全书，供阅读或打印，中英文逐段对照。\n"
     return f"""# Understanding LSTMs · 理解 LSTM — notebooks for offline use · 离线使用的笔记本
 
 ## English
@@ -272,6 +316,8 @@ def write_downloads(app, exception) -> None:
     if not sources:
         return
     instructor = with_instructor(app)
+    found = app.config.lstm_pdf_found
+    pdf = Path(found.rsplit("|", 1)[0]) if found else None
     written = write_student_versions(sources, out / "student", lang="both", answers="remove")
     if instructor:
         (out / "instructor").mkdir(parents=True)
@@ -286,7 +332,7 @@ def write_downloads(app, exception) -> None:
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        add(zf, "README.md", readme(wheel.name, instructor, [s.stem for s in sources]))
+        add(zf, "README.md", readme(wheel.name, instructor, [s.stem for s in sources], pdf is not None))
         add(zf, "requirements.txt", lean_requirements(root))
         add(zf, wheel.name, wheel.read_bytes())
         for name in ("LICENSE", "LICENSE-CC-BY-4.0.md"):
@@ -297,11 +343,19 @@ def write_downloads(app, exception) -> None:
         if instructor:
             for src in sources:
                 add(zf, f"instructor/{src.name}", src.read_bytes())
+        if pdf is not None:
+            add(zf, PDF_NAME, pdf.read_bytes())
     (out / ZIP_NAME).write_bytes(buffer.getvalue())
+    if pdf is not None:
+        shutil.copyfile(pdf, out / PDF_NAME)
 
 
 def setup(app):
     app.add_config_value("lstm_student_branch", STUDENT_BRANCH, "html", [str])
+    app.add_config_value("lstm_pdf", "", "html", [str])
+    # set at config-inited from the file found: part of the HTML's configuration, so a new PDF rewrites every page
+    app.add_config_value("lstm_pdf_found", "", "html", [str])
+    app.connect("config-inited", _note_pdf)
     # after sphinx-book-theme's add_header_buttons / add_launch_buttons (priority 501)
     app.connect("html-page-context", _on_page, priority=600)
     app.connect("build-finished", write_downloads)
