@@ -277,3 +277,45 @@ def test_cjk_web_font_is_a_subset_of_the_book(built_html):
     assert "LSTM Course CJK" in css and fonts[0].name in css
     page = html_of(built_html, toc_files()[0]).read_text(encoding="utf-8")
     assert "_static/fonts/lstm-cjk.css" in page
+
+
+class ProseText(HTMLParser):
+    """The text of a page outside code, scripts and styles (what the reader reads as prose)."""
+
+    SKIPPED = {"pre", "code", "script", "style", "kbd", "samp"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def unrendered_emphasis(html: str) -> list[str]:
+    """Bits of prose that still show Markdown's ** (emphasis CommonMark did not close, e.g. between 》 and a hanzi)."""
+    parser = ProseText()
+    parser.feed(html)
+    text = "".join(parser.parts)
+    return [text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ") for m in re.finditer(r"\*\*", text)]
+
+
+def test_emphasis_check_catches_an_unclosed_bold():
+    assert unrendered_emphasis("<p>无需下载。**《诗篇》**取自 Debian</p>")
+    assert not unrendered_emphasis("<p>《<strong>诗篇</strong>》取自</p><pre>x ** 2</pre><code>a**b</code>")
+
+
+def test_no_unrendered_emphasis(built_html):
+    found = {d: unrendered_emphasis(html_of(built_html, d).read_text(encoding="utf-8")) for d in toc_files()}
+    found = {d: hits for d, hits in found.items() if hits}
+    assert not found, "\n".join(f"{d}: {hits}" for d, hits in found.items())
