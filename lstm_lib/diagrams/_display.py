@@ -10,7 +10,7 @@ pyplot figures alike); it is called on import of ``lstm_lib.diagrams`` and by ``
 Reading modes (issue 11): a figure with Chinese text is also rendered in English and in Chinese, each label replaced
 by its half (``split_bilingual``; a Chinese-only text is hidden in the English one), and the two PNGs go into the
 metadata, ``metadata["lstm_variants"] = {"en": {"png": base64, "width", "height"}, "zh": {...}}``, with records
-ending ``;lang=en|zh;han=<visible texts with Han>``. Only the book uses them (``book/_ext/figlang.py`` shows the one
+ending ``;lang=en|zh;han=<visible texts with Han>`` (the bilingual record ends ``;han=<n>``). Only the book uses them (``book/_ext/figlang.py`` shows the one
 of the reader's mode); JupyterLab, Colab and nbval show or compare the bilingual PNG alone. The figure is restored
 exactly after each rendering.
 """
@@ -231,8 +231,7 @@ def _render(fig, ours, extra=""):
     height_px = int.from_bytes(data[20:24], "big")
     record = (f"width_in={width_px / DPI:.3f}" + ("" if min_pt is None else f";min_pt={min_pt:.2f}")
               + (";diagram=1" if ours else ""))
-    if extra:
-        record += f"{extra};han={visible_han_texts(fig)}"
+    record += f"{extra};han={visible_han_texts(fig)}"
     data = _with_text_chunk(data, "lstm:text", record)
     return data, {"width": round(width_px / SCALE), "height": round(height_px / SCALE)}
 
