@@ -5,8 +5,10 @@
 - in English mode no Han character is visible outside code, stored outputs, the switch itself and content marked
   ``<div class="bilingual">`` (the glossary's term table); in 中文 mode headings, figure captions ("图 N") and the
   interface strings (contents, previous / next, search) are Chinese;
-- every figure's smallest text is at least 11 CSS px as displayed at 1280 px (the PNG records its smallest font size
-  and its width in inches; see lstm_lib.diagrams.figure_png);
+- every figure's smallest text is at least 11 CSS px as displayed at 1280 px, in every mode (the PNG records its
+  smallest font size and its width in inches; see lstm_lib.diagrams.figure_png);
+- figures follow the mode: a figure with bilingual labels shows its English rendering in English mode (whose record
+  counts no Han text), its Chinese one in 中文 mode and the bilingual one in EN + 中文 (book/_ext/figlang.py);
 - with no system CJK font visible to Chromium (FONTCONFIG_FILE pointing at a configuration with DejaVu only), the
   Chinese still renders as glyphs, from the book's own subset web font.
 
