@@ -207,3 +207,23 @@ def test_the_course_diagrams_have_variants():
     en = metadata["lstm_variants"]["en"]
     assert record_of(base64.b64decode(en["png"]))["han"] == 0
     assert (en["width"], en["height"]) == (metadata["width"], metadata["height"])   # laid out to the edge: same size
+
+
+def test_notebooks_show_one_png_and_keep_the_renderings_in_metadata():
+    """JupyterLab and Colab show an output's data, not its metadata: a stored figure is one bilingual PNG, and its
+    renderings sit in metadata["image/png"]["lstm_variants"] (valid nbformat, which nbval does not compare)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "01_recurrent_neural_networks.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert figures
+    for output in figures:
+        assert [k for k in output.data if k.startswith("image/")] == ["image/png"]
+        variants = output.metadata["image/png"]["lstm_variants"]
+        assert set(variants) == {"en", "zh"}
+        assert record_of(base64.b64decode(variants["en"]["png"]))["han"] == 0
+        assert "lang" not in record_of(base64.b64decode(output.data["image/png"]))
