@@ -5,8 +5,10 @@
 - in English mode no Han character is visible outside code, stored outputs, the switch itself and content marked
   ``<div class="bilingual">`` (the glossary's term table); in 中文 mode headings, figure captions ("图 N") and the
   interface strings (contents, previous / next, search) are Chinese;
-- every figure's smallest text is at least 11 CSS px as displayed at 1280 px (the PNG records its smallest font size
-  and its width in inches; see lstm_lib.diagrams.figure_png);
+- every figure's smallest text is at least 11 CSS px as displayed at 1280 px, in every mode (the PNG records its
+  smallest font size and its width in inches; see lstm_lib.diagrams.figure_png);
+- figures follow the mode: a figure with bilingual labels shows its English rendering in English mode (whose record
+  counts no Han text), its Chinese one in 中文 mode and the bilingual one in EN + 中文 (book/_ext/figlang.py);
 - with no system CJK font visible to Chromium (FONTCONFIG_FILE pointing at a configuration with DejaVu only), the
   Chinese still renders as glyphs, from the book's own subset web font.
 
@@ -120,12 +122,13 @@ def open_mode(browser, server, docname, mode, width=1280):
 
 IMAGES = """() => Array.from(document.querySelectorAll('article img'))
     .filter(i => i.getClientRects().length && i.closest('.cell_output, figure'))
-    .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width,
-                natural: i.naturalWidth, url: i.src}))"""
+    .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width, url: i.src,
+                lang: (Array.from(i.classList).find(c => c.startsWith('lstm-fig-')) || '').slice(9) || null,
+                shown_of: i.closest('.lstm-figlang') ? i.closest('.lstm-figlang').querySelectorAll('img').length : 1}))"""
 # what each (page, mode, width) is asked, in one visit: the layout tests share a visit instead of loading the page
 # once per test (a visit costs 1-4 s; there are about 20 pages)
-ASKED = {"both": {"overflow": OVERFLOW, "images": IMAGES}, "en": {"han": VISIBLE_HAN},
-         "zh": {"headings": HEADINGS, "captions": CAPTIONS, "ui": INTERFACE}}
+ASKED = {"both": {"overflow": OVERFLOW, "images": IMAGES}, "en": {"han": VISIBLE_HAN, "images": IMAGES},
+         "zh": {"headings": HEADINGS, "captions": CAPTIONS, "ui": INTERFACE, "images": IMAGES}}
 _visits: dict = {}
 
 
@@ -230,12 +233,70 @@ def _png_text_record(path: Path) -> dict | None:
         record = (getattr(image, "text", None) or {}).get("lstm:text")
     if not record:
         return None
-    return {k: float(v) for k, v in (part.split("=") for part in record.split(";"))}
+    return {k: (v if k == "lang" else float(v)) for k, v in (part.split("=") for part in record.split(";"))}
 
 
-@pytest.mark.parametrize("docname", [d for d in toc_files() if d.startswith("notebooks/")])
-def test_figure_text_is_legible_at_1280(browser, server, built_html, docname):
-    images = visit(browser, server, docname, "both", 1280)["images"]   # figures are the same in every mode
+def _png_width(path: Path) -> int:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size[0]
+
+
+NOTEBOOKS = [d for d in toc_files() if d.startswith("notebooks/")]
+
+
+def figure_mode_problems(shown: list[dict], mode: str) -> list[str]:
+    """What is wrong with the figures a page shows in ``mode``; ``shown`` = the page's visible figure images, each
+    with its ``lang`` (lstm-fig-en/zh/both class, None for a figure without variants), ``shown_of`` (images in its
+    div.lstm-figlang) and ``record`` (its PNG's lstm:text record)."""
+    problems = []
+    for image in shown:
+        record = image["record"] or {}
+        if image["shown_of"] > 1 and image["lang"] != mode:
+            problems.append(f"{image['src']}: the {image['lang']} rendering is shown in {mode} mode")
+        if mode in ("en", "zh") and image["lang"] is not None and record.get("lang") != mode:
+            problems.append(f"{image['src']}: shown as the {mode} rendering but its record says {record.get('lang')}")
+        if mode == "en" and "han" not in record:
+            problems.append(f"{image['src']}: its record does not count its Chinese labels (an output saved before "
+                            "figure_png rendered the languages: re-execute the notebook)")
+        elif mode == "en" and record["han"] > 0:
+            problems.append(f"{image['src']}: {record['han']:.0f} Chinese labels in English mode")
+    return problems
+
+
+@pytest.mark.parametrize("mode", ["en", "zh", "both"])
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_figures_follow_the_reading_mode(browser, server, built_html, docname, mode):
+    """In English mode a figure with bilingual labels is its English rendering (no Han text in it), in 中文 mode its
+    Chinese one, in EN + 中文 the bilingual one; exactly one of the three is visible."""
+    shown = []
+    for image in visit(browser, server, docname, mode, 1280)["images"]:
+        path = built_html / urlsplit(image["url"]).path.lstrip("/")
+        if path.suffix.lower() == ".png":
+            shown.append({**image, "record": _png_text_record(path)})
+    problems = figure_mode_problems(shown, mode)
+    assert not problems, f"{docname} ({mode}):\n" + "\n".join(problems)
+
+
+def test_figure_mode_check_catches_chinese_in_english_mode():
+    """Negative control: an English-mode figure whose record counts Han texts, the bilingual image shown in English
+    mode, and a Chinese rendering shown in English mode are all reported; the right ones are not."""
+    good = {"src": "a.png", "lang": "en", "shown_of": 3, "record": {"lang": "en", "han": 0.0}}
+    assert figure_mode_problems([good], "en") == []
+    assert figure_mode_problems([{**good, "record": {"lang": "en", "han": 2.0}}], "en")
+    assert figure_mode_problems([{**good, "lang": "both", "record": {"width_in": 6.0, "han": 4.0}}], "en")
+    assert figure_mode_problems([{**good, "lang": None, "shown_of": 1, "record": {"width_in": 6.0}}], "en")
+    assert figure_mode_problems([{**good, "lang": None, "shown_of": 1, "record": {"han": 0.0}}], "en") == []
+    assert figure_mode_problems([{**good, "lang": "zh", "record": {"lang": "zh", "han": 3.0}}], "en")
+    assert figure_mode_problems([{**good, "lang": "both", "record": {}}], "both") == []
+
+
+@pytest.mark.parametrize("mode", ["both", "en", "zh"])
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_figure_text_is_legible_at_1280(browser, server, built_html, docname, mode):
+    """In every mode: what the reader sees in English and in 中文 mode are the single-language renderings."""
+    images = visit(browser, server, docname, mode, 1280)["images"]
     problems = []
     for image in images:
         path = built_html / urlsplit(image["url"]).path.lstrip("/")
@@ -254,10 +315,12 @@ def test_figure_text_is_legible_at_1280(browser, server, built_html, docname):
         if px < MIN_TEXT_PX:
             problems.append(f"{image['src']}: smallest text {px:.1f} px at {image['width']:.0f} px wide "
                             f"({record['min_pt']:.1f} pt in a {record['width_in']:.2f} in figure)")
-        if image["natural"] < 1.9 * image["width"]:
-            problems.append(f"{image['src']}: {image['natural']} px image shown {image['width']:.0f} px wide "
+        # the PNG's own width (a lazily loaded image below the fold has no natural size yet)
+        natural = _png_width(path)
+        if natural < 1.9 * image["width"]:
+            problems.append(f"{image['src']}: {natural} px image shown {image['width']:.0f} px wide "
                             "(not 2x: blurry on high-density screens)")
-    assert not problems, f"{docname}:\n" + "\n".join(problems)
+    assert not problems, f"{docname} ({mode}):\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="module")
