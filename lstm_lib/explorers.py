@@ -5,8 +5,8 @@ Two explorers, each in two forms:
 ``gate_explorer()``
     sliders for the input scale (x_t = s_x · x̂), the previous hidden state's scale (h_{t-1} = s_h · ĥ) and the
     forget-gate bias b_f (all units); f_t, i_t, C̃_t, o_t, C_t and h_t of a real ``lstm_lib.LSTM`` step update on
-    the cell diagram (``cell_figure`` with the value slots of ``diagrams.VALUE_SLOTS``; ``diagrams.lstm_live`` has
-    its own, larger layout).
+    the cell diagram (``diagrams.lstm_live``'s layout, drawn by ``figures.live_figure``: every number and label
+    >= 11 CSS px in the book at 1280 px).
 ``sequence_stepper()``
     plays a short sequence through the cell, one time step per frame: the values on the diagram and, below it,
     f_t, i_t, C_t and h_t of every unit over time.
@@ -51,7 +51,7 @@ import json
 import numpy as np
 
 from .diagrams import figures as _fig
-from .diagrams._style import heat, OI, INK
+from .diagrams._style import heat, legible, OI, INK
 
 _SLOT_ORDER = ("h_prev", "x", "c_prev", "f", "f_c_prev", "i", "c_tilde", "i_c_tilde", "c", "tanh_c", "o", "h")
 _DPI = 100
@@ -65,9 +65,9 @@ function fmt(v){return v.toFixed(2).replace('-','\\u2212');}
 """
 
 
-def _png(fig):
+def _png(fig, dpi=_DPI):
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -131,8 +131,11 @@ class Explorer:
 
     def _build_html(self):
         fig, axes_slots = self._background()
-        png = base64.b64encode(_png(fig)).decode("ascii")
+        # drawn at 2x so that the labels are sharp on high-density screens; the SVG's units stay _DPI pixels
+        png = base64.b64encode(_png(fig, 2 * _DPI)).decode("ascii")
         rects, (W, H) = _pixel_slots(fig, axes_slots)
+        # the numbers in the SVG get the figure's own value font (the legibility floor: >= 11 CSS px at 1280 px)
+        font_px = round(fig.lstm_value_pt * _DPI / 72.0, 2)
         n = int(np.prod(self.shape))
         table = []
         for i in range(n):
@@ -143,7 +146,8 @@ class Explorer:
         cols = self.columns if self.columns is not None else [-1] * len(rects)
         payload = json.dumps({"rects": rects, "num": [bool(b) for b in self._numbers_mask], "frames": table,
                               "shape": list(self.shape), "col": [int(c) for c in cols]}, separators=(",", ":"))
-        cells = _static_cells(rects, self._numbers_mask, table[int(np.ravel_multi_index(self.start, self.shape))])
+        cells = _static_cells(rects, self._numbers_mask, table[int(np.ravel_multi_index(self.start, self.shape))],
+                              font_px)
         # the id hashes the numbers, not the PNG: pixels may differ between machines (fonts, freetype), numbers not
         uid = "lstmx-" + hashlib.sha1((payload + self.title).encode()).hexdigest()[:12]
         controls = []
@@ -251,7 +255,7 @@ def _heat_rgb(v):
     return "rgb(" + ",".join(str(int(np.floor(255 * (1 - a) + a * k + 0.5))) for k in c) + ")"
 
 
-def _static_cells(rects, numbers_mask, frame):
+def _static_cells(rects, numbers_mask, frame, font_px):
     """The value cells of the starting frame as SVG, so the page shows numbers even where scripts do not run
     (GitHub's notebook view, an untrusted notebook); the script then redraws them on every change."""
     out = []
@@ -262,7 +266,7 @@ def _static_cells(rects, numbers_mask, frame):
         if num:
             text = "" if v is None else f"{v:.2f}".replace("-", "\u2212")
             out.append(f'<text data-t="{k}" x="{round(x + w / 2, 2)}" y="{round(y + h / 2, 2)}" text-anchor="middle" '
-                       f'dominant-baseline="central" font-size="{round(min(h * 0.62, w * 0.3), 2)}" '
+                       f'dominant-baseline="central" font-size="{font_px}" '
                        f'font-family="sans-serif" fill="#222">{text}</text>')
     return "".join(out)
 
@@ -332,13 +336,11 @@ def gate_explorer(cell=None, x_hat=None, h_hat=None, c_prev=None,
     title = "Gate explorer · 门控探索器"
 
     def draw(idx):
-        vals = compute(idx)[1]
-        return _fig.cell_figure("lstm", None, title, values=vals, width=10.0,
-                                note=_NOTE)
+        return _fig.live_figure(compute(idx)[1], title, note=_NOTE)
 
     def background():
-        fig = _fig.cell_figure("lstm", None, title, values={n: np.zeros(H if n != "x" else D) for n in _SLOT_ORDER},
-                               width=10.0, blank=True, note=_NOTE)
+        fig = _fig.live_figure({n: np.zeros(H if n != "x" else D) for n in _SLOT_ORDER}, title, note=_NOTE,
+                               blank=True)
         return fig, [(fig.lstm_axes, _ordered(fig.lstm_slots))]
 
     n_slots = len(_flat(compute((0, 0, 0))[1]))
@@ -420,7 +422,7 @@ def sequence_stepper(cell=None, x=None, state=None):
         ax = fig.add_axes((0.09, 0.02, 0.86, (bottom - 0.15) / fig.get_size_inches()[1]))
         ax.set_xlim(-0.5, T - 0.5)
         n_rows = len(_ROWS) * (H + 1) - 1
-        ax.set_ylim(n_rows - 0.5, -1.6)
+        ax.set_ylim(n_rows - 0.3, -1.6)          # a margin below the last row and the current step's frame
         ax.axis("off")
         slots = []
         from matplotlib.patches import Rectangle
@@ -442,15 +444,16 @@ def sequence_stepper(cell=None, x=None, state=None):
 
     def draw(idx):
         t = int(idx[0])                  # frame index; the text's step is t + 1 (t = 1, ..., T; h_0 the initial state)
-        fig = _fig.cell_figure("lstm", None, f"Sequence stepper, t = {t + 1} · 序列步进器，t = {t + 1}", values=steps[t],
-                               width=10.0, bottom=bottom, note=_NOTE)
+        fig = _fig.live_figure(steps[t], f"Sequence stepper, t = {t + 1} · 序列步进器，t = {t + 1}", note=_NOTE,
+                               bottom=bottom)
         panel(fig, t, blank=False)
-        return fig
+        return legible(fig)
 
     def background():
-        fig = _fig.cell_figure("lstm", None, title, values={n: np.zeros(len(steps[0][n])) for n in _SLOT_ORDER},
-                               width=10.0, blank=True, bottom=bottom, note=_NOTE)
+        fig = _fig.live_figure({n: np.zeros(len(steps[0][n])) for n in _SLOT_ORDER}, title, note=_NOTE, blank=True,
+                               bottom=bottom)
         ax, slots = panel(fig, 0, blank=True)
+        legible(fig)
         return fig, [(fig.lstm_axes, _ordered(fig.lstm_slots)), (ax, slots)]
 
     n_cell = len(_flat(steps[0]))

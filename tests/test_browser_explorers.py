@@ -98,3 +98,76 @@ def test_sequence_stepper_plays(appendix):
     # the slider's label is the text's time step t = frame + 1 (steps count from 1)
     assert root.locator("output").text_content() == str(frame + 1)
     assert not watch.problems, "\n".join(watch.problems)
+
+
+# ---- legibility (issue 11): the explorers' numbers at the size the book shows them ------------------------------------
+MIN_TEXT_PX = 11.0
+# rendered size of every non-empty SVG <text> inside the matched roots: its font size times the SVG's scale on screen
+TEXT_PX = """(sel) => Array.from(document.querySelectorAll(sel)).flatMap(root =>
+  Array.from(root.querySelectorAll('svg text')).filter(t => t.textContent.trim()).map(t =>
+    ({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a})))"""
+# each control row: the readout (<output>) beside its slider, on the slider's line, not wrapped below it
+ROWS = """(sel) => Array.from(document.querySelectorAll(sel + ' input[type=range]')).map(s => {
+  const o = s.nextElementSibling.getBoundingClientRect(), r = s.getBoundingClientRect();
+  const label = s.previousElementSibling.getBoundingClientRect();
+  return {slider: [r.left, r.right, r.top, r.bottom], output: [o.left, o.right, o.top, o.bottom],
+          label: [label.left, label.right, label.top, label.bottom], page: document.documentElement.clientWidth};
+})"""
+
+
+def explorer_page(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/{PAGE}.html", wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('.lstm-explorer[data-frame]').length === 2",
+                           timeout=20000)
+    return context, page
+
+
+def smallest(texts):
+    return min(texts, key=lambda t: t["px"])
+
+
+def test_text_measure_catches_small_svg_text(browser):
+    """Negative control: the same measurement on a synthetic explorer whose SVG text is 5 px reports 5 px."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.set_content('<div class="lstm-explorer" style="width:688px"><svg viewBox="0 0 1000 100" width="100%">'
+                         '<text x="10" y="50" font-size="7.27">0.42</text><text x="90" y="50"> </text></svg></div>')
+        texts = page.evaluate(TEXT_PX, ".lstm-explorer")
+    finally:
+        page.close()
+    assert len(texts) == 1 and abs(texts[0]["px"] - 5.0) < 0.05, texts
+    assert smallest(texts)["px"] < MIN_TEXT_PX
+
+
+def test_explorer_numbers_are_legible_at_1280(browser, server):
+    """Every number of both explorers renders at >= 11 CSS px at a 1280 px window (issue 11: it was 5.2 px)."""
+    if PAGE not in toc_files():
+        pytest.fail(f"{PAGE} is not listed in _toc.yml")
+    context, page = explorer_page(browser, server, 1280)
+    try:
+        texts = page.evaluate(TEXT_PX, ".lstm-explorer")
+        # the page's own numbers: 47 per explorer (lstm_lib's 12 vectors, H = 4, D = 3)
+        per = {which: len(page.evaluate(TEXT_PX, sel)) for which, sel in (("gate", GATE), ("stepper", STEPPER))}
+    finally:
+        context.close()
+    assert per == {"gate": 47, "stepper": 47}, per
+    low = smallest(texts)
+    assert low["px"] >= MIN_TEXT_PX, f"explorer text {low['text']!r} renders at {low['px']:.2f} px at 1280 px"
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+def test_explorer_readouts_stay_beside_their_sliders(browser, server, width):
+    """On a phone too, each readout sits on its slider's line, right of it, inside the page (issue 11 item 6)."""
+    context, page = explorer_page(browser, server, width)
+    try:
+        rows = page.evaluate(ROWS, ".lstm-explorer")
+    finally:
+        context.close()
+    assert len(rows) == 4, rows          # three gate sliders, one time-step slider
+    for row in rows:
+        (sl, sr, st, sb), (ol, orr, ot, ob), (ll, lr, lt, lb) = row["slider"], row["output"], row["label"]
+        assert ol >= sr - 1 and lr <= sl + 1, f"{width} px: label, slider and readout overlap: {row}"
+        assert ot < sb and ob > st, f"{width} px: the readout is not on its slider's line: {row}"
+        assert orr <= row["page"] + 1 and sr - sl >= 60, f"{width} px: the slider row does not fit: {row}"

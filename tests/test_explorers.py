@@ -197,3 +197,20 @@ def test_gate_explorer_bad_input_is_named():
         explorers.gate_explorer(cell=small, x_hat=[1, np.nan], h_hat=[0, 0], c_prev=[0, 0])
     ex = explorers.gate_explorer(cell=small, x_hat=[1, -1], h_hat=[0.5, 0], c_prev=[0.2, -0.1])
     assert ex is not None
+
+
+@pytest.mark.parametrize("which", ["gate", "stepper"])
+def test_svg_numbers_are_legible_in_the_column(which, request):
+    """The numbers' font, scaled from the SVG's width to the book's 672 px figure column, is >= 11 CSS px (issue 11;
+    the browser test measures the rendered size in the built book), and the background PNG is drawn at 2x."""
+    from lstm_lib.diagrams._style import COLUMN_PX, MIN_TEXT_PX
+
+    html = request.getfixturevalue(which).html()
+    W = int(re.search(r'<svg viewBox="0 0 (\d+) \d+"', html).group(1))
+    sizes = {float(s) for s in re.findall(r'<text data-t="\d+"[^>]*font-size="([\d.]+)"', html)}
+    assert sizes and min(sizes) * min(1.0, COLUMN_PX / W) >= MIN_TEXT_PX, (sizes, W)
+    import base64
+    import io
+    from PIL import Image
+    png = base64.b64decode(re.search(r'data:image/png;base64,([^"]+)"', html).group(1))
+    assert Image.open(io.BytesIO(png)).size[0] == 2 * W

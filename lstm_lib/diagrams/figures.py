@@ -399,20 +399,36 @@ def lstm_live(cell=None, x_t=None, state=None):
         raise ValueError(f"lstm_live draws at most 4 numbers per wire / 每条线最多画 4 个数; got hidden_size="
                          f"{cell.hidden_size}, input_size={cell.input_size}")
     vals = live_values(cell, x_t, state)
+    fig = live_figure(vals, r"one real step of lstm_lib.LSTM: $f_t$ cuts the old cell state, "
+                      r"$i_t \odot \tilde{C}_t$ refills it" "\n"
+                      "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入")
+    fig.lstm_values = vals
+    return fig
+
+
+LIVE_NOTE = "colour: blue < 0 < orange · 颜色：蓝为负，橙为正"
+
+
+def live_figure(vals, title, note=LIVE_NOTE, blank=False, bottom=0.0, width=10.0):
+    """The LSTM module on ``lstm_live``'s layout (``LIVE_SLOTS``) with the vectors ``vals`` (name -> vector) drawn
+    as value strips, every text at the legibility floor; returns the Figure.
+
+    The figure carries ``fig.lstm_drawn`` (the numbers as printed), ``fig.lstm_axes`` and, when ``blank`` (empty
+    cells, no numbers: the kernel-free explorers fill them in), ``fig.lstm_slots`` ((name, j, x, y, w, h) in data
+    coordinates, as ``cell_figure``'s); ``fig.lstm_value_pt`` is the numbers' font size. ``bottom`` inches are left
+    free below for another panel (drawn by the caller, then raised with ``legible``)."""
     with legible_drawing():
-        fig = cell_figure("lstm", None, r"one real step of lstm_lib.LSTM: $f_t$ cuts the old cell state, "
-                          r"$i_t \odot \tilde{C}_t$ refills it" "\n"
-                          "lstm_lib.LSTM 实际运行的一步：遗忘门削减旧的细胞状态，输入门与候选值重新写入", width=10.0,
-                          note="colour: blue < 0 < orange · 颜色：蓝为负，橙为正", xpad=_LIVE_XPAD, yhi=8.8,
+        fig = cell_figure("lstm", None, title, width=width, note=note, xpad=_LIVE_XPAD, yhi=8.8, bottom=bottom,
                           labels=False, names=False, up_out=False)
         floor = text_floor_pt(fig.get_size_inches()[0])
         pen = Pen(fig.lstm_axes)
         fig.lstm_drawn = {
             name: pen.strip(x, y, vals[name], name, label=label, label_side=side, vertical=upright,
-                            cw=_LIVE_CW, ch=_LIVE_CH, fs=floor)
+                            cw=_LIVE_CW, ch=_LIVE_CH, fs=floor, blank=blank)
             for name, (x, y, label, side, upright) in LIVE_SLOTS.items()}
+        fig.lstm_slots = pen.slots
+        fig.lstm_value_pt = floor
         legible(fig)
-    fig.lstm_values = vals
     return fig
 
 
@@ -448,5 +464,5 @@ def _legible_figure(make):
 
 
 # Every figure of the book with its text raised to the legibility floor (>= 11 CSS px as the book shows it at
-# 1280 px). The explorers (lstm_lib.explorers) draw through cell_figure directly and keep their own layout.
+# 1280 px). The explorers (lstm_lib.explorers) draw on lstm_live's layout through live_figure.
 FIGURES = {name: _legible_figure(make) for name, make in _RAW_FIGURES.items()}
