@@ -246,6 +246,16 @@ def _png_width(path: Path) -> int:
 NOTEBOOKS = [d for d in toc_files() if d.startswith("notebooks/")]
 
 
+def shown_pngs(browser, server, built_html, docname, mode) -> list[dict]:
+    """The PNG figures a page shows in ``mode`` at 1280 px, each with its file (``path``) and its ``record``."""
+    shown = []
+    for image in visit(browser, server, docname, mode, 1280)["images"]:
+        path = built_html / urlsplit(image["url"]).path.lstrip("/")
+        if path.suffix.lower() == ".png":
+            shown.append({**image, "path": path, "record": _png_text_record(path)})
+    return shown
+
+
 def figure_mode_problems(shown: list[dict], mode: str) -> list[str]:
     """What is wrong with the figures a page shows in ``mode``; ``shown`` = the page's visible figure images, each
     with its ``lang`` (lstm-fig-en/zh/both class, None for a figure without variants), ``shown_of`` (images in its
@@ -270,12 +280,7 @@ def figure_mode_problems(shown: list[dict], mode: str) -> list[str]:
 def test_figures_follow_the_reading_mode(browser, server, built_html, docname, mode):
     """In English mode a figure with bilingual labels is its English rendering (no Han text in it), in 中文 mode its
     Chinese one, in EN + 中文 the bilingual one; exactly one of the three is visible."""
-    shown = []
-    for image in visit(browser, server, docname, mode, 1280)["images"]:
-        path = built_html / urlsplit(image["url"]).path.lstrip("/")
-        if path.suffix.lower() == ".png":
-            shown.append({**image, "record": _png_text_record(path)})
-    problems = figure_mode_problems(shown, mode)
+    problems = figure_mode_problems(shown_pngs(browser, server, built_html, docname, mode), mode)
     assert not problems, f"{docname} ({mode}):\n" + "\n".join(problems)
 
 
@@ -296,13 +301,9 @@ def test_figure_mode_check_catches_chinese_in_english_mode():
 @pytest.mark.parametrize("docname", NOTEBOOKS)
 def test_figure_text_is_legible_at_1280(browser, server, built_html, docname, mode):
     """In every mode: what the reader sees in English and in 中文 mode are the single-language renderings."""
-    images = visit(browser, server, docname, mode, 1280)["images"]
     problems = []
-    for image in images:
-        path = built_html / urlsplit(image["url"]).path.lstrip("/")
-        if path.suffix.lower() != ".png":
-            continue
-        record = _png_text_record(path)
+    for image in shown_pngs(browser, server, built_html, docname, mode):
+        path, record = image["path"], image["record"]
         # every figure is held to the rule: the course's diagrams (lstm_lib.diagrams) and the plots chapters draw with
         # pyplot alike (tests/test_display.py checks the same computation on records that must fail)
         if record is None:

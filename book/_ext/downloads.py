@@ -106,9 +106,18 @@ def _note_pdf(app, config) -> None:
     config.lstm_pdf_found = find_pdf(app)
 
 
-def pdf_size(app) -> str:
+def built_pdf(app) -> tuple[Path, int] | None:
+    """(path, size in bytes) of the PDF this build links, read back from ``lstm_pdf_found``; None without one."""
     found = getattr(app.config, "lstm_pdf_found", "")
-    return f"{int(found.rsplit('|', 1)[1]) / 1e6:.1f} MB" if found else ""
+    if not found:
+        return None
+    path, size = found.rsplit("|", 1)
+    return Path(path), int(size)
+
+
+def pdf_size(app) -> str:
+    pdf = built_pdf(app)
+    return f"{pdf[1] / 1e6:.1f} MB" if pdf else ""
 
 
 # --------------------------------------------------------------------------------------------------- the page
@@ -118,7 +127,7 @@ def _links(app, pagename, pathto):
     if with_instructor(app):
         links.append(("instructor", pathto(f"{DOWNLOADS}/instructor/{name}.ipynb", 1)))
     links.append(("zip", pathto(f"{DOWNLOADS}/{ZIP_NAME}", 1)))
-    if getattr(app.config, "lstm_pdf_found", ""):
+    if built_pdf(app):
         links.append(("pdf", pathto(f"{DOWNLOADS}/{PDF_NAME}", 1)))
     return links
 
@@ -156,7 +165,7 @@ def _on_page(app, pagename, templatename, context, doctree) -> None:
     """After the theme's header buttons (priority 501): downloads in the menu and under the title; Colab -> student.
     A page that is not a chapter gets the PDF in its download menu, when there is one."""
     if not _is_chapter(app, pagename, doctree):
-        if getattr(app.config, "lstm_pdf_found", "") and "pathto" in context:
+        if built_pdf(app) and "pathto" in context:
             pdf = [("pdf", context["pathto"](f"{DOWNLOADS}/{PDF_NAME}", 1))]
             for group in context.get("header_buttons", []):
                 if group.get("label") == "download-buttons":
@@ -316,8 +325,8 @@ def write_downloads(app, exception) -> None:
     if not sources:
         return
     instructor = with_instructor(app)
-    found = app.config.lstm_pdf_found
-    pdf = Path(found.rsplit("|", 1)[0]) if found else None
+    found = built_pdf(app)
+    pdf = found[0] if found else None
     written = write_student_versions(sources, out / "student", lang="both", answers="remove")
     if instructor:
         (out / "instructor").mkdir(parents=True)

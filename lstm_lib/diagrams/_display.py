@@ -50,6 +50,7 @@ _MATH = re.compile(r"\$[^$]*\$")
 _SEPARATORS = (" / ", " · ", "\n")
 _OPEN, _CLOSE = "(（", ")）"
 # a leading name the Chinese half of "RNN, default init / 默认初始化" leaves implicit ("RNN", "LSTM $b_f$ = 1")
+_GROUP = re.compile(r"([(（])([^()（）]*)([)）])")   # one parenthesised group, without nested parentheses
 _PREFIX = re.compile(r"^([A-Z][A-Z0-9]+(?: \$[^$]*\$ = [\d.]+)?)(, |: )")
 
 
@@ -85,8 +86,7 @@ def _segments(s: str):
 def _split_groups(s: str):
     """(en, zh) of a string whose bilingual parts are inside parentheses: "LSTM: $C_t$ (cell state / 细胞状态)"."""
     en, zh, k, changed = [], [], 0, False
-    pattern = re.compile(r"([(（])([^()（）]*)([)）])")
-    for m in pattern.finditer(s):
+    for m in _GROUP.finditer(s):
         inner_en, inner_zh = split_bilingual(m.group(2))
         en.append(s[k:m.start()] + m.group(1) + inner_en + m.group(3))
         zh.append(s[k:m.start()] + m.group(1) + inner_zh + m.group(3))
@@ -108,9 +108,7 @@ def _join(kept, segments, seps):
             if "\n" in between:
                 sep = "\n"
             else:
-                sep = between[-1]
-                if sep != "\n" and "both" in (kind, kept[n - 1][2]):
-                    sep = " "
+                sep = " " if "both" in (kind, kept[n - 1][2]) else between[-1]
             out += sep
         out += text
     return out
