@@ -125,7 +125,7 @@ WIDE_IN_CJK = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
 
 
 def _latin_quotes_in_english(doctree) -> None:
-    """English paragraphs get Latin quotes, apostrophes, dashes and ellipses.
+    r"""English paragraphs get Latin quotes, apostrophes, dashes and ellipses.
 
     xeCJK sets ‘ ’ “ ” — … in the CJK font, full width, which is right in Chinese and wrong in English ("network’ s").
     An English paragraph (Chinese characters, if any, fewer than a fifth of its letters: the title of a chapter it
